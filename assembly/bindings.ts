@@ -1,0 +1,95 @@
+// The raw wasmpi imports, declared once. host/abi.ts is the source of truth; a test checks
+// that every declaration here matches it (name, parameter types, result type).
+
+// @ts-ignore: decorator
+@external("wasmpi", "comm_rank")
+export declare function comm_rank(comm: i32, rank_out: usize): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "comm_size")
+export declare function comm_size(comm: i32, size_out: usize): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "send")
+export declare function send(buf: usize, count: i32, datatype: i32, dest: i32, tag: i32, comm: i32): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "recv")
+export declare function recv(
+  buf: usize,
+  count: i32,
+  datatype: i32,
+  source: i32,
+  tag: i32,
+  comm: i32,
+  status_out: usize,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "sendrecv")
+export declare function sendrecv(
+  sendbuf: usize,
+  sendcount: i32,
+  sendtype: i32,
+  dest: i32,
+  sendtag: i32,
+  recvbuf: usize,
+  recvcount: i32,
+  recvtype: i32,
+  source: i32,
+  recvtag: i32,
+  comm: i32,
+  status_out: usize,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "isend")
+export declare function isend(
+  buf: usize,
+  count: i32,
+  datatype: i32,
+  dest: i32,
+  tag: i32,
+  comm: i32,
+  request_out: usize,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "wait")
+export declare function wait(request: i32, status_out: usize): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "test")
+export declare function test(request: i32, flag_out: usize, status_out: usize): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "probe")
+export declare function probe(source: i32, tag: i32, comm: i32, status_out: usize): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "iprobe")
+export declare function iprobe(source: i32, tag: i32, comm: i32, flag_out: usize, status_out: usize): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "abort")
+export declare function abort(comm: i32, errorcode: i32): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "wtime")
+export declare function wtime(): f64;
+
+// @ts-ignore: decorator
+@external("wasmpi", "wtick")
+export declare function wtick(): f64;
+
+// @ts-ignore: decorator
+@external("wasmpi", "get_processor_name")
+export declare function get_processor_name(buf: usize, buflen: i32, len_out: usize): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "fatal")
+export declare function fatal(call: usize, call_len: i32, code: i32): void;
+
+// @ts-ignore: decorator
+@external("wasmpi", "panic")
+export declare function panic(message: usize, message_len: i32): void;

@@ -1,0 +1,3 @@
+// wasmpi's kernel library: `import { MPI } from "wasmpi/assembly"`.
+import * as MPI from "./mpi";
+export { MPI };

@@ -1,0 +1,306 @@
+/**
+ * The wasmpi import ABI: the single source of truth for the imports a kernel may use,
+ * their signatures, and the codes that cross the boundary. The host builds its import
+ * object from `FUNCTIONS`, a test checks assembly/bindings.ts against it, and the ABI
+ * document is generated from it.
+ */
+
+/** Module name of every wasmpi import. */
+export const MODULE = "wasmpi";
+
+/** Wasm value types as a kernel declares them: `ptr` is an i32 address in the rank's memory. */
+export type ParamType = "i32" | "ptr" | "f64";
+export type ResultType = "i32" | "f64" | "void";
+
+export interface Param {
+  readonly name: string;
+  readonly type: ParamType;
+  readonly doc: string;
+}
+
+export interface FunctionSpec {
+  readonly params: readonly Param[];
+  readonly result: ResultType;
+  /** Whether the call can wait for another rank. */
+  readonly blocks: boolean;
+  readonly doc: string;
+}
+
+/** Error codes returned by imports (MPI's numbering where MPI has the error). */
+export const ErrorCode = {
+  SUCCESS: 0,
+  ERR_BUFFER: 1,
+  ERR_COUNT: 2,
+  ERR_TYPE: 3,
+  ERR_TAG: 4,
+  ERR_COMM: 5,
+  ERR_RANK: 6,
+  ERR_REQUEST: 7,
+  ERR_ROOT: 8,
+  ERR_OP: 10,
+  ERR_ARG: 13,
+  ERR_TRUNCATE: 15,
+  ERR_OTHER: 16,
+  ERR_INTERN: 17,
+  /** A peer this call waits for has ended (finished or failed) and can never complete it. */
+  ERR_PROC_FAILED: 75,
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ERROR_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(ErrorCode).map(([name, code]) => [code, name]),
+);
+
+/** Datatype codes; `size` is the element size in bytes. */
+export const Datatype = {
+  BYTE: 1,
+  INT8_T: 2,
+  UINT8_T: 3,
+  INT16_T: 4,
+  UINT16_T: 5,
+  INT32_T: 6,
+  UINT32_T: 7,
+  INT64_T: 8,
+  UINT64_T: 9,
+  FLOAT: 10,
+  DOUBLE: 11,
+} as const;
+export type Datatype = (typeof Datatype)[keyof typeof Datatype];
+
+export const DATATYPE_SIZES: Readonly<Record<number, number>> = {
+  [Datatype.BYTE]: 1,
+  [Datatype.INT8_T]: 1,
+  [Datatype.UINT8_T]: 1,
+  [Datatype.INT16_T]: 2,
+  [Datatype.UINT16_T]: 2,
+  [Datatype.INT32_T]: 4,
+  [Datatype.UINT32_T]: 4,
+  [Datatype.INT64_T]: 8,
+  [Datatype.UINT64_T]: 8,
+  [Datatype.FLOAT]: 4,
+  [Datatype.DOUBLE]: 8,
+};
+
+export const DATATYPE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(Datatype).map(([name, code]) => [code, name]),
+);
+
+/** Reduction operation codes. */
+export const Op = {
+  SUM: 1,
+  PROD: 2,
+  MIN: 3,
+  MAX: 4,
+  LAND: 5,
+  LOR: 6,
+  LXOR: 7,
+  BAND: 8,
+  BOR: 9,
+  BXOR: 10,
+} as const;
+export type Op = (typeof Op)[keyof typeof Op];
+
+/** Communicator handles that exist in every job. */
+export const Comm = { NULL: 0, WORLD: 1, SELF: 2 } as const;
+
+/** Special rank and tag values. */
+export const ANY_SOURCE = -1;
+export const ANY_TAG = -1;
+export const PROC_NULL = -2;
+export const UNDEFINED = -32766;
+/** Largest tag a message may carry (MPI_TAG_UB). */
+export const TAG_UB = 0x3fffffff;
+
+/** Layout of the status record a receive writes through `status_out` (16 bytes). */
+export const Status = {
+  SOURCE: 0,
+  TAG: 4,
+  ERROR: 8,
+  COUNT_BYTES: 12,
+  SIZE: 16,
+} as const;
+
+const comm: Param = { name: "comm", type: "i32", doc: "communicator handle" };
+const statusOut: Param = {
+  name: "status_out",
+  type: "ptr",
+  doc: "where to write the 16-byte status record, or 0 to ignore it",
+};
+
+export const FUNCTIONS = {
+  comm_rank: {
+    params: [comm, { name: "rank_out", type: "ptr", doc: "where to write the rank (i32)" }],
+    result: "i32",
+    blocks: false,
+    doc: "Writes the calling rank's number in `comm`.",
+  },
+  comm_size: {
+    params: [comm, { name: "size_out", type: "ptr", doc: "where to write the size (i32)" }],
+    result: "i32",
+    blocks: false,
+    doc: "Writes the number of ranks in `comm`.",
+  },
+  send: {
+    params: [
+      { name: "buf", type: "ptr", doc: "first byte of the message" },
+      { name: "count", type: "i32", doc: "number of elements" },
+      { name: "datatype", type: "i32", doc: "datatype code of the elements" },
+      { name: "dest", type: "i32", doc: "destination rank in `comm`, or PROC_NULL" },
+      { name: "tag", type: "i32", doc: "message tag, 0..TAG_UB" },
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Sends a message; returns when `buf` may be reused (eager messages are buffered, large ones wait for the receiver to copy them).",
+  },
+  recv: {
+    params: [
+      { name: "buf", type: "ptr", doc: "where the message is written" },
+      { name: "count", type: "i32", doc: "capacity of `buf` in elements" },
+      { name: "datatype", type: "i32", doc: "datatype code of the elements" },
+      { name: "source", type: "i32", doc: "source rank in `comm`, ANY_SOURCE or PROC_NULL" },
+      { name: "tag", type: "i32", doc: "tag to match, or ANY_TAG" },
+      comm,
+      statusOut,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Receives the first message matching (source, tag, comm); a longer message than `buf` holds is an error.",
+  },
+  sendrecv: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "first byte of the outgoing message" },
+      { name: "sendcount", type: "i32", doc: "outgoing elements" },
+      { name: "sendtype", type: "i32", doc: "outgoing datatype code" },
+      { name: "dest", type: "i32", doc: "destination rank, or PROC_NULL" },
+      { name: "sendtag", type: "i32", doc: "outgoing tag" },
+      { name: "recvbuf", type: "ptr", doc: "where the incoming message is written" },
+      { name: "recvcount", type: "i32", doc: "capacity of `recvbuf` in elements" },
+      { name: "recvtype", type: "i32", doc: "incoming datatype code" },
+      { name: "source", type: "i32", doc: "source rank, ANY_SOURCE or PROC_NULL" },
+      { name: "recvtag", type: "i32", doc: "tag to match, or ANY_TAG" },
+      comm,
+      statusOut,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Sends one message and receives another at the same time; cannot deadlock against a matching sendrecv.",
+  },
+  isend: {
+    params: [
+      {
+        name: "buf",
+        type: "ptr",
+        doc: "first byte of the message; must stay unchanged until the request completes",
+      },
+      { name: "count", type: "i32", doc: "number of elements" },
+      { name: "datatype", type: "i32", doc: "datatype code of the elements" },
+      { name: "dest", type: "i32", doc: "destination rank in `comm`, or PROC_NULL" },
+      { name: "tag", type: "i32", doc: "message tag, 0..TAG_UB" },
+      comm,
+      { name: "request_out", type: "ptr", doc: "where to write the request handle (i32)" },
+    ],
+    result: "i32",
+    blocks: false,
+    doc: "Starts a send and returns at once; `wait` or `test` completes it.",
+  },
+  wait: {
+    params: [
+      { name: "request", type: "i32", doc: "request handle; freed by completion" },
+      statusOut,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Waits until the request completes and frees it.",
+  },
+  test: {
+    params: [
+      { name: "request", type: "i32", doc: "request handle; freed if it has completed" },
+      {
+        name: "flag_out",
+        type: "ptr",
+        doc: "where to write 1 if the request completed, else 0 (i32)",
+      },
+      statusOut,
+    ],
+    result: "i32",
+    blocks: false,
+    doc: "Completes and frees the request if it can complete now.",
+  },
+  probe: {
+    params: [
+      { name: "source", type: "i32", doc: "source rank, ANY_SOURCE or PROC_NULL" },
+      { name: "tag", type: "i32", doc: "tag to match, or ANY_TAG" },
+      comm,
+      statusOut,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Waits until a matching message can be received and describes it without receiving it.",
+  },
+  iprobe: {
+    params: [
+      { name: "source", type: "i32", doc: "source rank, ANY_SOURCE or PROC_NULL" },
+      { name: "tag", type: "i32", doc: "tag to match, or ANY_TAG" },
+      comm,
+      { name: "flag_out", type: "ptr", doc: "where to write 1 if a message matches, else 0 (i32)" },
+      statusOut,
+    ],
+    result: "i32",
+    blocks: false,
+    doc: "Tells whether a matching message can be received now, and describes it.",
+  },
+  abort: {
+    params: [comm, { name: "errorcode", type: "i32", doc: "exit code of the job" }],
+    result: "i32",
+    blocks: false,
+    doc: "Ends every rank of the job; the job exits with `errorcode`. Does not return.",
+  },
+  wtime: {
+    params: [],
+    result: "f64",
+    blocks: false,
+    doc: "Seconds since the job started, on a clock shared by all ranks.",
+  },
+  wtick: {
+    params: [],
+    result: "f64",
+    blocks: false,
+    doc: "Resolution of `wtime` in seconds.",
+  },
+  get_processor_name: {
+    params: [
+      { name: "buf", type: "ptr", doc: "where the UTF-8 name is written" },
+      { name: "buflen", type: "i32", doc: "capacity of `buf` in bytes" },
+      { name: "len_out", type: "ptr", doc: "where to write the name's full length in bytes (i32)" },
+    ],
+    result: "i32",
+    blocks: false,
+    doc: "Writes the host's name, truncated to `buflen` bytes.",
+  },
+  fatal: {
+    params: [
+      {
+        name: "call",
+        type: "ptr",
+        doc: "UTF-8 name of the failing call, as the kernel API spells it",
+      },
+      { name: "call_len", type: "i32", doc: "length of `call` in bytes" },
+      { name: "code", type: "i32", doc: "the error code the call returned" },
+    ],
+    result: "void",
+    blocks: false,
+    doc: "Ends the job because `call` returned `code`; the report names the call and the reason recorded when the error was returned. Does not return.",
+  },
+  panic: {
+    params: [
+      { name: "message", type: "ptr", doc: "UTF-8 text of the failure" },
+      { name: "message_len", type: "i32", doc: "length of `message` in bytes" },
+    ],
+    result: "void",
+    blocks: false,
+    doc: "Ends the job with a failure the kernel describes itself (abort(), a type mismatch). Does not return.",
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof FUNCTIONS;

@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+/** The `wasmpi` command. */
+import { readFileSync } from "node:fs";
+import { LaunchError, type RunOptions } from "./launcher.js";
+import { CompileError } from "./platform/node/compile.js";
+import { runWithOutput } from "./platform/node/index.js";
+
+const USAGE = `Usage: wasmpi run [options] <kernel.wasm | kernel.ts> [-- args...]
+
+Runs a WebAssembly MPI kernel as N ranks. AssemblyScript source (.ts) is compiled with
+wasmpi's settings first (cached by content).
+
+Options:
+  -n, -np, --np N      number of ranks (default 1)
+  --tag-output         prefix every output line with [R] (R = rank)
+  --timeout SECONDS    stop the job after SECONDS, say where each rank is blocked, exit 124
+  --max-memory MIB     cap each rank's memory at MIB mebibytes
+  -h, --help           show this help
+  -v, --version        show the version
+
+Exit code: 0 when every rank ends normally; the failing rank's code (Abort(code), a
+non-zero exit) or 1 on failure; 124 on timeout; 2 for a bad command line.`;
+
+class UsageError extends Error {}
+
+interface Command {
+  kernel: string;
+  options: RunOptions;
+  tagOutput: boolean;
+}
+
+function parse(argv: readonly string[]): Command | "help" | "version" {
+  if (argv.length === 0) throw new UsageError("no command given (try: wasmpi run -n 4 kernel.ts)");
+  const [command, ...rest] = argv;
+  if (command === "-h" || command === "--help" || command === "help") return "help";
+  if (command === "-v" || command === "--version") return "version";
+  if (command !== "run")
+    throw new UsageError(`unknown command '${command}' (the command is 'run')`);
+  const options: RunOptions = {};
+  let kernel: string | undefined;
+  let tagOutput = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    const value = (name: string): string => {
+      const v = rest[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=") ? arg.split(/=(.*)/s) : [arg, undefined];
+    const take = (name: string): string => inline ?? value(name);
+    switch (flag) {
+      case "--":
+        options.args = rest.slice(i + 1);
+        i = rest.length;
+        break;
+      case "-n":
+      case "-np":
+      case "--np":
+      case "--n": {
+        const text = take(flag);
+        const np = Number(text);
+        if (!/^\d+$/.test(text) || np < 1 || np > 1024) {
+          throw new UsageError(`${flag} takes a number of ranks from 1 to 1024, got '${text}'`);
+        }
+        options.np = np;
+        break;
+      }
+      case "--tag-output":
+        tagOutput = true;
+        break;
+      case "--timeout": {
+        const text = take(flag);
+        const seconds = Number(text);
+        if (!(seconds > 0) || !Number.isFinite(seconds)) {
+          throw new UsageError(`--timeout takes a positive number of seconds, got '${text}'`);
+        }
+        options.timeoutMs = seconds * 1000;
+        break;
+      }
+      case "--max-memory": {
+        const text = take(flag);
+        const mib = Number(text);
+        if (!/^\d+$/.test(text) || mib < 1 || mib > 4096) {
+          throw new UsageError(`--max-memory takes MiB from 1 to 4096, got '${text}'`);
+        }
+        options.maxMemoryPages = mib * 16;
+        break;
+      }
+      case "-h":
+      case "--help":
+        return "help";
+      default:
+        if (flag.startsWith("-")) throw new UsageError(`unknown option '${flag}'`);
+        if (kernel !== undefined) {
+          throw new UsageError(
+            `more than one kernel given ('${kernel}', '${flag}'); pass kernel arguments after --`,
+          );
+        }
+        kernel = flag;
+    }
+  }
+  if (kernel === undefined)
+    throw new UsageError("no kernel given (a .wasm file or AssemblyScript .ts source)");
+  return { kernel, options, tagOutput };
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Prefixes each line of a chunk of whole lines with "[R] ". */
+function tagLines(rank: number, bytes: Uint8Array): Uint8Array {
+  const prefix = new TextEncoder().encode(`[${rank}] `);
+  let lines = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 10) lines++;
+  const endsOpen = bytes.length > 0 && bytes[bytes.length - 1] !== 10;
+  const out = new Uint8Array(bytes.length + (lines + (endsOpen ? 1 : 0)) * prefix.length);
+  let at = 0;
+  let lineStart = true;
+  for (const byte of bytes) {
+    if (lineStart) {
+      out.set(prefix, at);
+      at += prefix.length;
+    }
+    out[at++] = byte;
+    lineStart = byte === 10;
+  }
+  return out;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let command: ReturnType<typeof parse>;
+  try {
+    command = parse(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`wasmpi: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (command === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command === "version") {
+    process.stdout.write(`wasmpi ${version()}\n`);
+    return 0;
+  }
+  const { kernel, options, tagOutput } = command;
+  const write = (rank: number, fd: 1 | 2, bytes: Uint8Array): void => {
+    const stream = fd === 1 ? process.stdout : process.stderr;
+    stream.write(tagOutput ? tagLines(rank, bytes) : bytes);
+  };
+  try {
+    const result = await runWithOutput(kernel, options, write);
+    if (result.timedOut) {
+      process.stderr.write(
+        `wasmpi: the job timed out after ${(options.timeoutMs ?? 0) / 1000} s\n`,
+      );
+      for (const rank of result.ranks) {
+        if (rank.error !== undefined && rank.status === "aborted") {
+          process.stderr.write(`wasmpi: rank ${rank.rank}: ${rank.error}\n`);
+        }
+      }
+    }
+    for (const failure of result.failures) process.stderr.write(`wasmpi: ${failure}\n`);
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof CompileError) {
+      process.stderr.write(`wasmpi: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof LaunchError) {
+      process.stderr.write(`wasmpi: ${error.message}\n`);
+      return /cannot read/.test(error.message) ? 2 : 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,364 @@
+import {
+  ANY_SOURCE,
+  ANY_TAG,
+  DATATYPE_SIZES,
+  ERROR_NAMES,
+  ErrorCode,
+  FUNCTIONS,
+  type FunctionName,
+  MODULE,
+  PROC_NULL,
+  Status,
+  TAG_UB,
+} from "../abi.js";
+import type { Communicator } from "./comms.js";
+import { MpiError, RankFailure } from "./errors.js";
+import type { Arrival, BlockingCall } from "./p2p.js";
+import type { RankRuntime } from "./rank.js";
+
+type Implementation = (...args: number[]) => number | undefined;
+
+const utf8 = new TextDecoder();
+const utf8Encoder = new TextEncoder();
+
+/**
+ * Builds the `wasmpi` import module for one rank from the ABI table. Every import checks its
+ * arguments (ranks, tags, counts, datatypes, and that every pointer range lies inside the
+ * rank's memory) and returns an error code; the reason is kept for `fatal`, which the kernel
+ * calls to end the job with a report naming the call.
+ */
+export function buildImports(rt: RankRuntime): Record<string, Implementation> {
+  let lastCode = 0;
+  let lastReason = "";
+  const arrival: Arrival = { src: 0, tag: 0, bytes: 0 };
+  const mem = rt.memory;
+
+  /** Runs `body` and turns an MpiError into its code. */
+  const guard = (body: () => void): number => {
+    try {
+      body();
+      return 0;
+    } catch (error) {
+      if (error instanceof MpiError) {
+        lastCode = error.code;
+        lastReason = error.reason;
+        return error.code;
+      }
+      throw error;
+    }
+  };
+
+  const range = (what: string, ptr: number, bytes: number): number => {
+    const start = ptr >>> 0;
+    if (!mem.contains(start, bytes)) {
+      throw new MpiError(
+        ErrorCode.ERR_BUFFER,
+        `${what} [${start}, ${start + bytes}) lies outside the rank's memory (${mem.byteLength} bytes)`,
+      );
+    }
+    return start;
+  };
+
+  /** Validates a (buffer, count, datatype) triple; returns its length in bytes. */
+  const bufferBytes = (what: string, ptr: number, count: number, datatype: number): number => {
+    const size = DATATYPE_SIZES[datatype];
+    if (size === undefined) throw new MpiError(ErrorCode.ERR_TYPE, `invalid datatype ${datatype}`);
+    if (count < 0) throw new MpiError(ErrorCode.ERR_COUNT, `negative count ${count}`);
+    const bytes = count * size;
+    if (bytes > 0x7fffffff) {
+      throw new MpiError(ErrorCode.ERR_COUNT, `count ${count} is larger than a rank's memory`);
+    }
+    range(what, ptr, bytes);
+    return bytes;
+  };
+
+  const rankIn = (comm: Communicator, rank: number, role: string, wildcard: boolean): void => {
+    if (rank === PROC_NULL || (wildcard && rank === ANY_SOURCE)) return;
+    if (rank < 0 || rank >= comm.size) {
+      throw new MpiError(
+        ErrorCode.ERR_RANK,
+        `invalid ${role} rank ${rank} (${comm.name} has ${comm.size} rank${comm.size === 1 ? "" : "s"})`,
+      );
+    }
+  };
+
+  const tagOk = (tag: number, wildcard: boolean): void => {
+    if ((wildcard && tag === ANY_TAG) || (tag >= 0 && tag <= TAG_UB)) return;
+    throw new MpiError(
+      ErrorCode.ERR_TAG,
+      `invalid tag ${tag} (tags are 0..${TAG_UB}${wildcard ? ", or ANY_TAG" : ""})`,
+    );
+  };
+
+  const writeI32 = (what: string, ptr: number, value: number): void => {
+    const at = range(what, ptr, 4);
+    mem.data.setInt32(at, value, true);
+  };
+
+  const statusAt = (ptr: number): number => (ptr === 0 ? 0 : range("status", ptr, Status.SIZE));
+
+  const writeStatus = (at: number, comm: Communicator, src: number, tag: number, bytes: number) => {
+    if (at === 0) return;
+    const data = mem.data;
+    data.setInt32(
+      at + Status.SOURCE,
+      src === PROC_NULL ? PROC_NULL : (comm.commRanks[src] as number),
+      true,
+    );
+    data.setInt32(at + Status.TAG, tag, true);
+    data.setInt32(at + Status.ERROR, 0, true);
+    data.setInt32(at + Status.COUNT_BYTES, bytes, true);
+  };
+
+  const site = (call: BlockingCall, peer: number, tag: number, comm: number) => ({
+    call,
+    peer,
+    tag,
+    comm,
+  });
+
+  const world = (comm: Communicator, rank: number): number =>
+    rank < 0 ? rank : (comm.worldRanks[rank] as number);
+
+  const impl: Record<FunctionName, Implementation> = {
+    comm_rank: (commHandle, out) =>
+      guard(() => writeI32("rank_out", out, rt.comms.get(commHandle).rank)),
+
+    comm_size: (commHandle, out) =>
+      guard(() => writeI32("size_out", out, rt.comms.get(commHandle).size)),
+
+    send: (buf, count, datatype, dest, tag, commHandle) =>
+      guard(() => {
+        const comm = rt.comms.get(commHandle);
+        rankIn(comm, dest, "destination", false);
+        tagOk(tag, false);
+        const bytes = bufferBytes("send buffer", buf, count, datatype);
+        if (dest === PROC_NULL) return;
+        rt.messenger.send(
+          site("Send", dest, tag, commHandle),
+          comm.ctx,
+          world(comm, dest),
+          tag,
+          buf >>> 0,
+          bytes,
+        );
+      }),
+
+    recv: (buf, count, datatype, source, tag, commHandle, statusOut) =>
+      guard(() => {
+        const comm = rt.comms.get(commHandle);
+        rankIn(comm, source, "source", true);
+        tagOk(tag, true);
+        const capacity = bufferBytes("receive buffer", buf, count, datatype);
+        const status = statusAt(statusOut);
+        if (source === PROC_NULL) {
+          writeStatus(status, comm, PROC_NULL, ANY_TAG, 0);
+          return;
+        }
+        rt.messenger.recv(
+          site("Recv", source, tag, commHandle),
+          comm.ctx,
+          world(comm, source),
+          tag,
+          buf >>> 0,
+          capacity,
+          comm.worldRanks,
+          arrival,
+        );
+        writeStatus(status, comm, arrival.src, arrival.tag, arrival.bytes);
+      }),
+
+    sendrecv: (
+      sendbuf,
+      sendcount,
+      sendtype,
+      dest,
+      sendtag,
+      recvbuf,
+      recvcount,
+      recvtype,
+      source,
+      recvtag,
+      commHandle,
+      statusOut,
+    ) =>
+      guard(() => {
+        const comm = rt.comms.get(commHandle);
+        rankIn(comm, dest, "destination", false);
+        rankIn(comm, source, "source", true);
+        tagOk(sendtag, false);
+        tagOk(recvtag, true);
+        const bytes = bufferBytes("send buffer", sendbuf, sendcount, sendtype);
+        const capacity = bufferBytes("receive buffer", recvbuf, recvcount, recvtype);
+        const status = statusAt(statusOut);
+        const m = rt.messenger;
+        const sendSite = site("Sendrecv", dest, sendtag, commHandle);
+        const slot =
+          dest === PROC_NULL
+            ? -1
+            : m.postSend(sendSite, comm.ctx, world(comm, dest), sendtag, sendbuf >>> 0, bytes);
+        if (source === PROC_NULL) {
+          writeStatus(status, comm, PROC_NULL, ANY_TAG, 0);
+        } else {
+          const recvSite = site("Sendrecv", source, recvtag, commHandle);
+          m.recv(
+            recvSite,
+            comm.ctx,
+            world(comm, source),
+            recvtag,
+            recvbuf >>> 0,
+            capacity,
+            comm.worldRanks,
+            arrival,
+          );
+          writeStatus(status, comm, arrival.src, arrival.tag, arrival.bytes);
+        }
+        if (slot >= 0) m.completeSend(sendSite, world(comm, dest), slot);
+      }),
+
+    isend: (buf, count, datatype, dest, tag, commHandle, requestOut) =>
+      guard(() => {
+        const comm = rt.comms.get(commHandle);
+        rankIn(comm, dest, "destination", false);
+        tagOk(tag, false);
+        const bytes = bufferBytes("send buffer", buf, count, datatype);
+        const out = range("request_out", requestOut, 4);
+        const requestSite = site("Wait", dest, tag, commHandle);
+        const slot =
+          dest === PROC_NULL
+            ? -1
+            : rt.messenger.postSend(
+                requestSite,
+                comm.ctx,
+                world(comm, dest),
+                tag,
+                buf >>> 0,
+                bytes,
+              );
+        const handle = rt.requests.add({
+          kind: "send",
+          site: requestSite,
+          dst: world(comm, dest),
+          slot,
+        });
+        mem.data.setInt32(out, handle, true);
+      }),
+
+    wait: (handle, statusOut) =>
+      guard(() => {
+        const request = rt.requests.get(handle);
+        const status = statusAt(statusOut);
+        if (request.slot >= 0) rt.messenger.completeSend(request.site, request.dst, request.slot);
+        rt.requests.free(handle);
+        if (status !== 0) writeStatus(status, rt.comms.get(1), PROC_NULL, ANY_TAG, 0);
+      }),
+
+    test: (handle, flagOut, statusOut) =>
+      guard(() => {
+        const request = rt.requests.get(handle);
+        const flag = range("flag_out", flagOut, 4);
+        const status = statusAt(statusOut);
+        const done = request.slot < 0 || rt.messenger.sendDone(request.slot);
+        mem.data.setInt32(flag, done ? 1 : 0, true);
+        if (!done) return;
+        rt.requests.free(handle);
+        if (status !== 0) writeStatus(status, rt.comms.get(1), PROC_NULL, ANY_TAG, 0);
+      }),
+
+    probe: (source, tag, commHandle, statusOut) =>
+      guard(() => {
+        const comm = rt.comms.get(commHandle);
+        rankIn(comm, source, "source", true);
+        tagOk(tag, true);
+        const status = statusAt(statusOut);
+        if (source === PROC_NULL) {
+          writeStatus(status, comm, PROC_NULL, ANY_TAG, 0);
+          return;
+        }
+        rt.messenger.probe(
+          site("Probe", source, tag, commHandle),
+          comm.ctx,
+          world(comm, source),
+          tag,
+          comm.worldRanks,
+          arrival,
+        );
+        writeStatus(status, comm, arrival.src, arrival.tag, arrival.bytes);
+      }),
+
+    iprobe: (source, tag, commHandle, flagOut, statusOut) =>
+      guard(() => {
+        const comm = rt.comms.get(commHandle);
+        rankIn(comm, source, "source", true);
+        tagOk(tag, true);
+        const flag = range("flag_out", flagOut, 4);
+        const status = statusAt(statusOut);
+        if (source === PROC_NULL) {
+          mem.data.setInt32(flag, 1, true);
+          writeStatus(status, comm, PROC_NULL, ANY_TAG, 0);
+          return;
+        }
+        const found = rt.messenger.iprobe(
+          comm.ctx,
+          world(comm, source),
+          tag,
+          comm.worldRanks,
+          arrival,
+        );
+        mem.data.setInt32(flag, found ? 1 : 0, true);
+        if (found) writeStatus(status, comm, arrival.src, arrival.tag, arrival.bytes);
+      }),
+
+    abort: (commHandle, errorcode) =>
+      guard(() => {
+        const comm = rt.comms.get(commHandle);
+        throw new RankFailure(
+          `Abort: called with error code ${errorcode} on ${comm.name}`,
+          errorcode & 0xff,
+        );
+      }),
+
+    wtime: () => rt.wtime(),
+
+    wtick: () => rt.wtick,
+
+    get_processor_name: (buf, buflen, lenOut) =>
+      guard(() => {
+        if (buflen < 0) throw new MpiError(ErrorCode.ERR_COUNT, `negative buffer length ${buflen}`);
+        const name = utf8Encoder.encode(rt.hostname);
+        const at = range("name buffer", buf, buflen);
+        writeI32("len_out", lenOut, name.length);
+        mem.u8.set(name.subarray(0, buflen), at);
+      }),
+
+    fatal: (call, callLen, code) => {
+      const name = readText(call, callLen) ?? "call";
+      const reason =
+        code === lastCode && lastReason !== "" ? lastReason : `error ${ERROR_NAMES[code] ?? code}`;
+      throw new RankFailure(`${name}: ${reason}`);
+    },
+
+    panic: (message, messageLen) => {
+      throw new RankFailure(
+        readText(message, messageLen) ?? "the kernel reported a failure with an unreadable message",
+      );
+    },
+  };
+
+  function readText(ptr: number, len: number): string | null {
+    const start = ptr >>> 0;
+    if (len < 0 || len > 1 << 20 || !mem.contains(start, len)) return null;
+    // TextDecoder refuses views of shared memory: copy first.
+    return utf8.decode(mem.u8.slice(start, start + len));
+  }
+
+  for (const [name, spec] of Object.entries(FUNCTIONS)) {
+    const fn = impl[name as FunctionName];
+    if (fn.length !== spec.params.length) {
+      throw new Error(
+        `wasmpi import ${MODULE}.${name} takes ${fn.length} parameters, the ABI says ${spec.params.length}`,
+      );
+    }
+  }
+  return impl;
+}

@@ -1,0 +1,135 @@
+/**
+ * Layout of a job's control memory: one SharedArrayBuffer that every rank maps. It holds the
+ * job-wide flags, one block per rank (doorbell, state, what the rank is blocked in), the
+ * rendezvous completion slots, and one single-producer/single-consumer ring per ordered pair
+ * of ranks for eager messages.
+ */
+
+/** Bytes of one cache-line-aligned block. */
+const LINE = 64;
+
+/** Words of the job block. */
+export const Job = {
+  /** Non-zero once the job is ending: every wait sees it and unwinds. */
+  ABORT: 0,
+} as const;
+
+/** Words of a rank block (16 words, one cache line). */
+export const RankWord = {
+  /** Incremented by anyone who posts something the rank may be waiting for. */
+  DOORBELL: 0,
+  /** 1 while the rank is asleep in Atomics.wait on its doorbell: posters must notify. */
+  SLEEPING: 1,
+  /** RankState. */
+  STATE: 2,
+  /** Index into BLOCKING_CALLS of the call the rank is waiting in, or -1. */
+  CALL: 3,
+  PEER: 4,
+  TAG: 5,
+  COMM: 6,
+} as const;
+
+export const RankState = {
+  STARTING: 0,
+  RUNNING: 1,
+  /** Returned from its program (or exited through proc_exit). */
+  FINISHED: 2,
+  FAILED: 3,
+} as const;
+
+/** Calls that can block, for the report of where each rank is waiting. */
+export const BLOCKING_CALLS = ["Send", "Recv", "Sendrecv", "Probe", "Wait"] as const;
+
+/** Words of a ring header: the producer's and the consumer's counters on separate lines. */
+export const RingWord = {
+  /** Bytes ever published by the sender (u32, wraps). */
+  TAIL: 0,
+  /** 1 while the sender waits for space: the receiver rings its doorbell when it frees some. */
+  SPACE_WAITER: 1,
+  /** Bytes ever released by the receiver (u32, wraps). */
+  HEAD: LINE / 4,
+} as const;
+const RING_HEADER = 2 * LINE;
+
+/** Entry header in a ring (8 words, 32 bytes); the payload of an eager entry follows it. */
+export const Entry = {
+  SIZE: 0,
+  KIND: 1,
+  CTX: 2,
+  TAG: 3,
+  BYTES: 4,
+  /** Rendezvous: address of the payload in the sender's memory. */
+  PTR: 5,
+  /** Rendezvous: the sender's completion slot. */
+  SLOT: 6,
+  HEADER_BYTES: 32,
+} as const;
+
+export const EntryKind = { EAGER: 1, RENDEZVOUS: 2, PAD: 3 } as const;
+
+/** Slot states of a rendezvous transfer. */
+export const Slot = { FREE: 0, PENDING: 1, DONE: 2 } as const;
+
+export interface LayoutOptions {
+  /** Bytes of each pair's ring (a power of two). */
+  ringBytes?: number;
+  /** Largest payload sent eagerly through the ring; larger ones use rendezvous. */
+  eagerLimit?: number;
+}
+
+export interface Layout {
+  readonly size: number;
+  readonly ringBytes: number;
+  readonly eagerLimit: number;
+  readonly slotsPerRank: number;
+  readonly totalBytes: number;
+  /** Byte offset of rank r's block. */
+  rank(r: number): number;
+  /** Byte offset of rank r's rendezvous slots (i32 each). */
+  slots(r: number): number;
+  /** Byte offset of the header of the ring carrying messages from `src` to `dst`. */
+  ring(src: number, dst: number): number;
+  /** Byte offset of that ring's data. */
+  ringData(src: number, dst: number): number;
+}
+
+/** Total bytes of rings per job: rings shrink as pairs multiply (n² of them). */
+const RING_BUDGET = 64 << 20;
+const MAX_RING = 256 << 10;
+const MIN_RING = 16 << 10;
+/**
+ * Payloads up to this size go through the ring (two copies, the sender returns at once);
+ * larger ones are copied once, by the receiver, straight from the sender's memory.
+ */
+const DEFAULT_EAGER_LIMIT = 16 << 10;
+const SLOTS_PER_RANK = 1024;
+
+function floorPow2(n: number): number {
+  return 2 ** Math.floor(Math.log2(n));
+}
+
+export function layout(size: number, options: LayoutOptions = {}): Layout {
+  const ringBytes =
+    options.ringBytes ??
+    Math.min(MAX_RING, Math.max(MIN_RING, floorPow2(RING_BUDGET / (size * size))));
+  if (ringBytes < 1024 || floorPow2(ringBytes) !== ringBytes) {
+    throw new RangeError(`ring size ${ringBytes} is not a power of two of at least 1024`);
+  }
+  const eagerLimit = Math.min(options.eagerLimit ?? DEFAULT_EAGER_LIMIT, ringBytes / 4);
+  const ranksAt = LINE;
+  const slotsAt = ranksAt + size * LINE;
+  const slotBytes = Math.ceil((SLOTS_PER_RANK * 4) / LINE) * LINE;
+  const ringsAt = slotsAt + size * slotBytes;
+  const ringStride = RING_HEADER + ringBytes;
+  return {
+    size,
+    ringBytes,
+    eagerLimit,
+    slotsPerRank: SLOTS_PER_RANK,
+    totalBytes: ringsAt + size * size * ringStride,
+    rank: (r) => ranksAt + r * LINE,
+    slots: (r) => slotsAt + r * slotBytes,
+    ring: (src, dst) => ringsAt + (src * size + dst) * ringStride,
+    ringData: (src, dst) => ringsAt + (src * size + dst) * ringStride + RING_HEADER,
+  };
+}

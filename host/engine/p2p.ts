@@ -1,0 +1,591 @@
+import { ANY_SOURCE, ANY_TAG, ErrorCode } from "../abi.js";
+import { entryBytes, type RingEntry, RingReader, RingWriter } from "./channels.js";
+import type { Doorbells, Waiter } from "./doorbell.js";
+import { JobAborted, MpiError } from "./errors.js";
+import {
+  BLOCKING_CALLS,
+  Entry,
+  EntryKind,
+  Job,
+  type Layout,
+  RankState,
+  RankWord,
+  Slot,
+} from "./layout.js";
+import type { LinearMemory } from "./memory.js";
+
+/** A message that arrived before a receive asked for it. Its payload stays where it is. */
+interface Envelope {
+  readonly src: number;
+  readonly ctx: number;
+  readonly tag: number;
+  readonly bytes: number;
+  readonly kind: number;
+  /** Arrival order, so that ANY_SOURCE takes the oldest candidate. */
+  readonly seq: number;
+  /** Eager payload: byte offset in the control memory while still in the ring. */
+  payload: number;
+  /** Eager payload copied out of the ring to free its space (see `spill`). */
+  data: Uint8Array | null;
+  /** Rendezvous: payload address in the sender's memory and the sender's slot. */
+  readonly ptr: number;
+  readonly slot: number;
+  /** The ring bytes this envelope holds, until delivered or spilled. */
+  entry: RingEntry | null;
+}
+
+/** What a receive or probe found. */
+export interface Arrival {
+  /** World rank of the sender. */
+  src: number;
+  tag: number;
+  bytes: number;
+}
+
+export type BlockingCall = (typeof BLOCKING_CALLS)[number];
+
+/** Where a blocking call is waiting, for reports. */
+interface WaitSite {
+  call: BlockingCall;
+  peer: number;
+  tag: number;
+  comm: number;
+}
+
+export interface MessengerParts {
+  readonly rank: number;
+  readonly size: number;
+  readonly layout: Layout;
+  readonly ctrl: Int32Array;
+  readonly ctrlU8: Uint8Array;
+  readonly memory: LinearMemory;
+  readonly peers: readonly LinearMemory[];
+  readonly bells: Doorbells;
+  readonly waiter: Waiter;
+}
+
+/**
+ * Point-to-point messaging of one rank: eager messages through the per-pair rings, large ones
+ * by rendezvous (the receiver copies once, straight from the sender's memory), MPI matching
+ * on (context, source, tag) with ANY_SOURCE/ANY_TAG, and no overtaking within a pair.
+ */
+export class Messenger {
+  readonly #p: MessengerParts;
+  readonly #readers: RingReader[];
+  readonly #writers: RingWriter[];
+  /** Unexpected messages per source world rank, oldest first. */
+  readonly #unexpected: Envelope[][];
+  #unexpectedCount = 0;
+  #seq = 0;
+  /** Where ANY_SOURCE polling starts, rotated so that no sender starves. */
+  #nextSource = 0;
+  #lastSource = -1;
+  readonly #slotBase: number;
+  readonly #freeSlots: number[];
+  readonly #stateWords: Int32Array;
+  readonly #rankBlock: number;
+
+  constructor(parts: MessengerParts) {
+    this.#p = parts;
+    const { layout, ctrl, rank, size } = parts;
+    this.#readers = Array.from(
+      { length: size },
+      (_, src) =>
+        new RingReader(ctrl, layout.ring(src, rank), layout.ringData(src, rank), layout.ringBytes),
+    );
+    this.#writers = Array.from(
+      { length: size },
+      (_, dst) =>
+        new RingWriter(ctrl, layout.ring(rank, dst), layout.ringData(rank, dst), layout.ringBytes),
+    );
+    this.#unexpected = Array.from({ length: size }, () => []);
+    this.#slotBase = layout.slots(rank) >> 2;
+    this.#freeSlots = Array.from(
+      { length: layout.slotsPerRank },
+      (_, i) => layout.slotsPerRank - 1 - i,
+    );
+    this.#stateWords = Int32Array.from(
+      { length: size },
+      (_, r) => (layout.rank(r) >> 2) + RankWord.STATE,
+    );
+    this.#rankBlock = layout.rank(rank) >> 2;
+  }
+
+  // ---- sending -------------------------------------------------------------------------
+
+  /** Blocking send of [ptr, ptr + bytes) to world rank `dst`. */
+  send(site: WaitSite, ctx: number, dst: number, tag: number, ptr: number, bytes: number): void {
+    const slot = this.postSend(site, ctx, dst, tag, ptr, bytes);
+    if (slot >= 0) this.completeSend(site, dst, slot);
+  }
+
+  /**
+   * Starts a send: an eager message is in the ring when this returns (-1); a rendezvous one
+   * returns the slot that turns DONE once the receiver has copied it.
+   */
+  postSend(
+    site: WaitSite,
+    ctx: number,
+    dst: number,
+    tag: number,
+    ptr: number,
+    bytes: number,
+  ): number {
+    const p = this.#p;
+    const eager = bytes <= p.layout.eagerLimit;
+    const size = eager ? entryBytes(bytes) : Entry.HEADER_BYTES;
+    const at = this.#reserve(site, dst, size);
+    const w = at >> 2;
+    const ctrl = p.ctrl;
+    ctrl[w + Entry.SIZE] = size;
+    ctrl[w + Entry.CTX] = ctx;
+    ctrl[w + Entry.TAG] = tag;
+    ctrl[w + Entry.BYTES] = bytes;
+    let slot = -1;
+    if (eager) {
+      ctrl[w + Entry.KIND] = EntryKind.EAGER;
+      copyBytes(p.memory.u8, ptr, p.ctrlU8, at + Entry.HEADER_BYTES, bytes);
+    } else {
+      slot = this.#freeSlots.pop() ?? -1;
+      if (slot < 0) {
+        throw new MpiError(
+          ErrorCode.ERR_OTHER,
+          `more than ${p.layout.slotsPerRank} large sends pending`,
+        );
+      }
+      Atomics.store(ctrl, this.#slotBase + slot, Slot.PENDING);
+      ctrl[w + Entry.KIND] = EntryKind.RENDEZVOUS;
+      ctrl[w + Entry.PTR] = ptr;
+      ctrl[w + Entry.SLOT] = slot;
+    }
+    this.#writers[dst]?.commit(size);
+    p.bells.ring(dst);
+    return slot;
+  }
+
+  /** Whether the rendezvous send on `slot` has been copied by its receiver. */
+  sendDone(slot: number): boolean {
+    if (Atomics.load(this.#p.ctrl, this.#slotBase + slot) !== Slot.DONE) return false;
+    Atomics.store(this.#p.ctrl, this.#slotBase + slot, Slot.FREE);
+    this.#freeSlots.push(slot);
+    return true;
+  }
+
+  /** Waits until the receiver has copied the rendezvous send on `slot`. */
+  completeSend(site: WaitSite, dst: number, slot: number): void {
+    if (this.sendDone(slot)) return;
+    this.#blockedIn(site);
+    const waiter = this.#p.waiter;
+    for (;;) {
+      const seen = waiter.current();
+      const ended = this.#ended(dst);
+      if (this.sendDone(slot)) break;
+      this.#progress();
+      if (ended) {
+        throw new MpiError(
+          ErrorCode.ERR_PROC_FAILED,
+          `rank ${dst} ended without receiving this message (${describe(site)})`,
+        );
+      }
+      waiter.wait(seen);
+    }
+    this.#unblocked();
+  }
+
+  #reserve(site: WaitSite, dst: number, size: number): number {
+    const writer = this.#writers[dst] as RingWriter;
+    let at = writer.reserve(size);
+    if (at >= 0) return at;
+    this.#blockedIn(site);
+    const waiter = this.#p.waiter;
+    writer.waitingForSpace = true;
+    for (;;) {
+      const seen = waiter.current();
+      const ended = this.#ended(dst);
+      at = writer.reserve(size);
+      if (at >= 0) break;
+      this.#progress();
+      if (ended) {
+        writer.waitingForSpace = false;
+        throw new MpiError(
+          ErrorCode.ERR_PROC_FAILED,
+          `rank ${dst} has ended and holds ${this.#p.layout.ringBytes} bytes of unreceived messages from this rank (${describe(site)})`,
+        );
+      }
+      waiter.wait(seen);
+    }
+    writer.waitingForSpace = false;
+    this.#unblocked();
+    return at;
+  }
+
+  // ---- receiving -----------------------------------------------------------------------
+
+  /**
+   * Blocking receive into [ptr, ptr + capacity) of the first message matching (ctx, src, tag);
+   * `src` is a world rank or ANY_SOURCE, `members` the world ranks ANY_SOURCE may match.
+   */
+  recv(
+    site: WaitSite,
+    ctx: number,
+    src: number,
+    tag: number,
+    ptr: number,
+    capacity: number,
+    members: Int32Array,
+    out: Arrival,
+  ): void {
+    const env = this.#takeUnexpected(ctx, src, tag, members, true);
+    if (env !== null) {
+      this.#deliverEnvelope(env, ptr, capacity, out);
+      return;
+    }
+    const waiter = this.#p.waiter;
+    let blocked = false;
+    for (;;) {
+      const seen = waiter.current();
+      const ended = src === ANY_SOURCE ? this.#allEnded(members) : this.#ended(src);
+      const at = src === ANY_SOURCE ? this.#pollAny(ctx, tag, members) : this.#poll(src, ctx, tag);
+      if (at >= 0) {
+        this.#deliverEntry(this.#lastSource, at, ptr, capacity, out);
+        break;
+      }
+      if (ended) this.#noSender(site);
+      if (!blocked) {
+        this.#blockedIn(site);
+        blocked = true;
+      }
+      waiter.wait(seen);
+    }
+    if (blocked) this.#unblocked();
+  }
+
+  /** Blocking probe: describes the first matching message without receiving it. */
+  probe(
+    site: WaitSite,
+    ctx: number,
+    src: number,
+    tag: number,
+    members: Int32Array,
+    out: Arrival,
+  ): void {
+    const waiter = this.#p.waiter;
+    let blocked = false;
+    for (;;) {
+      const seen = waiter.current();
+      const ended = src === ANY_SOURCE ? this.#allEnded(members) : this.#ended(src);
+      if (this.iprobe(ctx, src, tag, members, out)) break;
+      if (ended) this.#noSender(site);
+      if (!blocked) {
+        this.#blockedIn(site);
+        blocked = true;
+      }
+      waiter.wait(seen);
+    }
+    if (blocked) this.#unblocked();
+  }
+
+  /** Whether a matching message can be received now; describes it in `out`. */
+  iprobe(ctx: number, src: number, tag: number, members: Int32Array, out: Arrival): boolean {
+    this.#checkJob();
+    let env = this.#takeUnexpected(ctx, src, tag, members, false);
+    if (env === null) {
+      const at = src === ANY_SOURCE ? this.#pollAny(ctx, tag, members) : this.#poll(src, ctx, tag);
+      if (at < 0) return false;
+      env = this.#hold(this.#lastSource, at);
+    }
+    out.src = env.src;
+    out.tag = env.tag;
+    out.bytes = env.bytes;
+    return true;
+  }
+
+  /**
+   * Reads new entries from `src`'s ring until one matches (ctx, tag); those before it become
+   * unexpected. Returns the matching entry's offset, left unread, or -1.
+   */
+  #poll(src: number, ctx: number, tag: number): number {
+    const reader = this.#readers[src] as RingReader;
+    const ctrl = this.#p.ctrl;
+    for (;;) {
+      const at = reader.peek();
+      if (at < 0) return -1;
+      const w = at >> 2;
+      const kind = ctrl[w + Entry.KIND];
+      if (kind === EntryKind.PAD) {
+        reader.skip(ctrl[w + Entry.SIZE] as number, false);
+        continue;
+      }
+      if (ctrl[w + Entry.CTX] === ctx && (tag === ANY_TAG || ctrl[w + Entry.TAG] === tag)) {
+        this.#lastSource = src;
+        return at;
+      }
+      this.#hold(src, at);
+    }
+  }
+
+  #pollAny(ctx: number, tag: number, members: Int32Array): number {
+    const n = members.length;
+    const start = this.#nextSource;
+    for (let i = 0; i < n; i++) {
+      const src = members[(start + i) % n] as number;
+      const at = this.#poll(src, ctx, tag);
+      if (at >= 0) {
+        this.#nextSource = (start + i + 1) % n;
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  /** Turns the unread entry at `at` from `src` into an unexpected envelope. */
+  #hold(src: number, at: number): Envelope {
+    const ctrl = this.#p.ctrl;
+    const w = at >> 2;
+    const kind = ctrl[w + Entry.KIND] as number;
+    const rendezvous = kind === EntryKind.RENDEZVOUS;
+    const reader = this.#readers[src] as RingReader;
+    const env: Envelope = {
+      src,
+      ctx: ctrl[w + Entry.CTX] as number,
+      tag: ctrl[w + Entry.TAG] as number,
+      bytes: ctrl[w + Entry.BYTES] as number,
+      kind,
+      seq: this.#seq++,
+      payload: rendezvous ? -1 : at + Entry.HEADER_BYTES,
+      data: null,
+      ptr: rendezvous ? (ctrl[w + Entry.PTR] as number) >>> 0 : 0,
+      slot: rendezvous ? (ctrl[w + Entry.SLOT] as number) : -1,
+      entry: null,
+    };
+    env.entry = reader.skip(ctrl[w + Entry.SIZE] as number, true);
+    if (rendezvous) this.#releaseEntry(src, env);
+    (this.#unexpected[src] as Envelope[]).push(env);
+    this.#unexpectedCount++;
+    return env;
+  }
+
+  #takeUnexpected(
+    ctx: number,
+    src: number,
+    tag: number,
+    members: Int32Array,
+    remove: boolean,
+  ): Envelope | null {
+    if (this.#unexpectedCount === 0) return null;
+    let best: Envelope | null = null;
+    let bestIndex = -1;
+    const search = (queue: Envelope[]): void => {
+      for (let i = 0; i < queue.length; i++) {
+        const env = queue[i] as Envelope;
+        if (env.ctx === ctx && (tag === ANY_TAG || env.tag === tag)) {
+          if (best === null || env.seq < best.seq) {
+            best = env;
+            bestIndex = i;
+          }
+          return;
+        }
+      }
+    };
+    if (src === ANY_SOURCE) {
+      for (const member of members) search(this.#unexpected[member] as Envelope[]);
+    } else {
+      search(this.#unexpected[src] as Envelope[]);
+    }
+    const found = best as Envelope | null;
+    if (found !== null && remove) {
+      (this.#unexpected[found.src] as Envelope[]).splice(bestIndex, 1);
+      this.#unexpectedCount--;
+    }
+    return found;
+  }
+
+  #deliverEntry(src: number, at: number, ptr: number, capacity: number, out: Arrival): void {
+    const p = this.#p;
+    const ctrl = p.ctrl;
+    const w = at >> 2;
+    const bytes = ctrl[w + Entry.BYTES] as number;
+    const size = ctrl[w + Entry.SIZE] as number;
+    const reader = this.#readers[src] as RingReader;
+    out.src = src;
+    out.tag = ctrl[w + Entry.TAG] as number;
+    out.bytes = bytes;
+    if (ctrl[w + Entry.KIND] === EntryKind.EAGER) {
+      if (bytes > capacity) {
+        reader.skip(size, false);
+        throw truncated(bytes, capacity);
+      }
+      copyBytes(p.ctrlU8, at + Entry.HEADER_BYTES, p.memory.u8, ptr, bytes);
+      reader.skip(size, false);
+      this.#wakeWriter(src, reader);
+    } else {
+      const from = (ctrl[w + Entry.PTR] as number) >>> 0;
+      const slot = ctrl[w + Entry.SLOT] as number;
+      reader.skip(size, false);
+      this.#wakeWriter(src, reader);
+      this.#pull(src, from, slot, bytes, ptr, capacity);
+    }
+  }
+
+  #deliverEnvelope(env: Envelope, ptr: number, capacity: number, out: Arrival): void {
+    out.src = env.src;
+    out.tag = env.tag;
+    out.bytes = env.bytes;
+    if (env.kind === EntryKind.RENDEZVOUS) {
+      this.#pull(env.src, env.ptr, env.slot, env.bytes, ptr, capacity);
+      return;
+    }
+    const truncation = env.bytes > capacity;
+    if (!truncation) {
+      const dst = this.#p.memory.u8;
+      if (env.data !== null) dst.set(env.data, ptr);
+      else copyBytes(this.#p.ctrlU8, env.payload, dst, ptr, env.bytes);
+    }
+    this.#releaseEntry(env.src, env);
+    if (truncation) throw truncated(env.bytes, capacity);
+  }
+
+  /** The rendezvous copy: straight from the sender's memory into this rank's. */
+  #pull(
+    src: number,
+    from: number,
+    slot: number,
+    bytes: number,
+    ptr: number,
+    capacity: number,
+  ): void {
+    const p = this.#p;
+    if (bytes > capacity) {
+      // The sender stays blocked; the job ends with this rank's error.
+      throw truncated(bytes, capacity);
+    }
+    const peer = p.peers[src] as LinearMemory;
+    if (!peer.contains(from, bytes)) {
+      throw new MpiError(
+        ErrorCode.ERR_INTERN,
+        `rank ${src} published a message outside its memory`,
+      );
+    }
+    copyBytes(peer.u8, from, p.memory.u8, ptr, bytes);
+    Atomics.store(p.ctrl, (p.layout.slots(src) >> 2) + slot, Slot.DONE);
+    p.bells.ring(src);
+  }
+
+  #releaseEntry(src: number, env: Envelope): void {
+    if (env.entry === null) return;
+    const reader = this.#readers[src] as RingReader;
+    reader.release(env.entry);
+    env.entry = null;
+    this.#wakeWriter(src, reader);
+  }
+
+  #wakeWriter(src: number, reader: RingReader): void {
+    if (reader.senderWaiting) this.#p.bells.ring(src);
+  }
+
+  /**
+   * Progress while blocked: read every ring so that senders see their entries taken, and
+   * copy unexpected eager payloads out of a ring that is more than half held, so that a
+   * sender waiting for space can go on (a second copy, paid only under that pressure).
+   */
+  #progress(): void {
+    const half = this.#p.layout.ringBytes >> 1;
+    for (let src = 0; src < this.#readers.length; src++) {
+      const reader = this.#readers[src] as RingReader;
+      while (reader.peek() >= 0) {
+        const at = reader.peek();
+        if (this.#p.ctrl[(at >> 2) + Entry.KIND] === EntryKind.PAD) {
+          reader.skip(this.#p.ctrl[(at >> 2) + Entry.SIZE] as number, false);
+        } else {
+          this.#hold(src, at);
+        }
+      }
+      if (reader.heldBytes > half) this.#spill(src);
+    }
+    this.#checkJob();
+  }
+
+  #spill(src: number): void {
+    for (const env of this.#unexpected[src] as Envelope[]) {
+      if (env.entry === null) continue;
+      env.data = this.#p.ctrlU8.slice(env.payload, env.payload + env.bytes);
+      env.payload = -1;
+      this.#releaseEntry(src, env);
+    }
+  }
+
+  // ---- liveness ------------------------------------------------------------------------
+
+  #checkJob(): void {
+    if (Atomics.load(this.#p.ctrl, Job.ABORT) !== 0) throw new JobAborted();
+  }
+
+  /** Whether world rank r has ended (finished or failed); also checks the job. */
+  #ended(r: number): boolean {
+    this.#checkJob();
+    return Atomics.load(this.#p.ctrl, this.#stateWords[r] as number) >= RankState.FINISHED;
+  }
+
+  #allEnded(members: Int32Array): boolean {
+    this.#checkJob();
+    for (const r of members) {
+      if (
+        r !== this.#p.rank &&
+        Atomics.load(this.#p.ctrl, this.#stateWords[r] as number) < RankState.FINISHED
+      ) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  #noSender(site: WaitSite): never {
+    const who = site.peer === ANY_SOURCE ? "every other rank" : `rank ${site.peer}`;
+    throw new MpiError(
+      ErrorCode.ERR_PROC_FAILED,
+      `${who} ended without sending a matching message (${describe(site)})`,
+    );
+  }
+
+  #blockedIn(site: WaitSite): void {
+    const ctrl = this.#p.ctrl;
+    const b = this.#rankBlock;
+    ctrl[b + RankWord.PEER] = site.peer;
+    ctrl[b + RankWord.TAG] = site.tag;
+    ctrl[b + RankWord.COMM] = site.comm;
+    Atomics.store(ctrl, b + RankWord.CALL, BLOCKING_CALLS.indexOf(site.call));
+  }
+
+  #unblocked(): void {
+    Atomics.store(this.#p.ctrl, this.#rankBlock + RankWord.CALL, -1);
+  }
+}
+
+export function describe(site: WaitSite): string {
+  const peerName = site.call === "Send" ? "dest" : "source";
+  const peer = site.peer === ANY_SOURCE ? "ANY_SOURCE" : String(site.peer);
+  const tag = site.tag === ANY_TAG ? "ANY_TAG" : String(site.tag);
+  return `${peerName}=${peer}, tag=${tag}`;
+}
+
+function truncated(bytes: number, capacity: number): MpiError {
+  return new MpiError(
+    ErrorCode.ERR_TRUNCATE,
+    `message truncated (got ${bytes} bytes, buffer holds ${capacity})`,
+  );
+}
+
+/** Copies between (possibly different) shared buffers; short copies avoid subarray objects. */
+export function copyBytes(
+  from: Uint8Array,
+  fromAt: number,
+  to: Uint8Array,
+  toAt: number,
+  bytes: number,
+): void {
+  if (bytes <= 64) {
+    for (let i = 0; i < bytes; i++) to[toAt + i] = from[fromAt + i] as number;
+  } else {
+    to.set(from.subarray(fromAt, fromAt + bytes), toAt);
+  }
+}

@@ -1,0 +1,338 @@
+/**
+ * A job from the launcher's side, the same in every runtime: create the shared memories,
+ * start one worker per rank (init → ready → start), route output, end every rank on the
+ * first failure, enforce the deadline, and collect exit codes.
+ */
+import { BLOCKING_CALLS, Job, layout, RankState, RankWord } from "./engine/layout.js";
+import { describe } from "./engine/p2p.js";
+import type { RankSetup } from "./engine/rank.js";
+import type { FromRank, ToRank } from "./protocol.js";
+import { type MemoryImport, memoryImport } from "./wasm-binary.js";
+
+export type Stream = "stdout" | "stderr";
+
+export interface RunOptions {
+  /** Number of ranks (default 1). */
+  np?: number;
+  /** Arguments after the program name (argv[1..]). */
+  args?: readonly string[];
+  env?: Readonly<Record<string, string>>;
+  /** Receives every output line of every rank, without its newline. */
+  onOutput?: (rank: number, stream: Stream, line: string) => void;
+  /** Stop the job after this many milliseconds; it ends with exit code 124. */
+  timeoutMs?: number;
+  /** Cap on each rank's memory, in 64 KiB pages (at most what the kernel declares). */
+  maxMemoryPages?: number;
+  /** Payloads up to this many bytes go eagerly through the rings. */
+  eagerLimit?: number;
+  /** Bytes of each pair's ring (a power of two). */
+  ringBytes?: number;
+}
+
+export interface RankResult {
+  rank: number;
+  exitCode: number;
+  /** How the rank ended. "aborted": ended because another rank failed or the job timed out. */
+  status: "exited" | "failed" | "aborted";
+  /** Why it failed, or where it was when the job timed out. */
+  error?: string;
+}
+
+export interface JobResult {
+  exitCode: number;
+  ranks: RankResult[];
+  /** Whether the job was stopped by its deadline. */
+  timedOut: boolean;
+  /** The failures in the order they happened, as `rank R: reason` lines. */
+  failures: string[];
+}
+
+/** What a runtime provides to the launcher. */
+export interface HostPlatform {
+  createWorker(): RankWorker;
+  /** Logical cores available to the job. */
+  readonly cores: number;
+  readonly hostname: string;
+  /** Resolution of the clock behind MPI.Wtime(). */
+  readonly wtick: number;
+  /** Where output goes when the caller gives no `onOutput`. */
+  writeOutput(rank: number, fd: 1 | 2, bytes: Uint8Array): void;
+}
+
+export interface RankWorker {
+  post(message: ToRank): void;
+  onMessage(handler: (message: FromRank) => void): void;
+  /** The worker died without a final message (crash, out of memory, killed). */
+  onExit(handler: (detail: string) => void): void;
+  terminate(): void;
+}
+
+/** Internal hook for the CLI: raw output bytes of whole lines, in order per rank. */
+export type OutputBytes = (rank: number, fd: 1 | 2, bytes: Uint8Array) => void;
+
+export class LaunchError extends Error {
+  override readonly name = "LaunchError";
+}
+
+/** Polls of the doorbell before sleeping: a spin must outlast a ~30 µs wake-up to pay. */
+const SPINS_DEDICATED = 40_000;
+/** With more ranks than cores a spinning rank takes the core its sender needs: sleep soon. */
+const SPINS_OVERSUBSCRIBED = 200;
+/** How long ranks get to unwind after a failure before their workers are terminated. */
+const GRACE_MS = 300;
+
+export async function runJob(
+  kernel: Uint8Array | WebAssembly.Module,
+  options: RunOptions,
+  platform: HostPlatform,
+  outputBytes?: OutputBytes,
+): Promise<JobResult> {
+  const np = options.np ?? 1;
+  if (!Number.isInteger(np) || np < 1 || np > 1024) {
+    throw new LaunchError(`the number of ranks must be an integer from 1 to 1024, got ${np}`);
+  }
+  const { module, mem } = await prepare(kernel);
+  const declared = mem.maximum ?? 65536;
+  const maximum = Math.min(declared, options.maxMemoryPages ?? declared);
+  if (maximum < mem.initial) {
+    throw new LaunchError(
+      `the memory cap of ${maximum} pages is below the ${mem.initial} pages the kernel needs at start`,
+    );
+  }
+  const memories = Array.from(
+    { length: np },
+    () => new WebAssembly.Memory({ initial: mem.initial, maximum, shared: true }),
+  );
+  const lay = layout(np, {
+    ...(options.ringBytes === undefined ? {} : { ringBytes: options.ringBytes }),
+    ...(options.eagerLimit === undefined ? {} : { eagerLimit: options.eagerLimit }),
+  });
+  const control = new SharedArrayBuffer(lay.totalBytes);
+  const ctrl = new Int32Array(control);
+  for (let r = 0; r < np; r++) ctrl[(lay.rank(r) >> 2) + RankWord.CALL] = -1;
+  const epoch = performance.timeOrigin + performance.now();
+  const spins = np <= platform.cores ? SPINS_DEDICATED : SPINS_OVERSUBSCRIBED;
+
+  const write: OutputBytes =
+    outputBytes ??
+    (options.onOutput === undefined
+      ? platform.writeOutput.bind(platform)
+      : lineSplitter(options.onOutput));
+
+  return new Promise<JobResult>((resolve) => {
+    const workers: RankWorker[] = [];
+    const results: (RankResult | undefined)[] = Array.from({ length: np }, () => undefined);
+    let settled = 0;
+    const failures: string[] = [];
+    let exitCode = 0;
+    let ready = 0;
+    let ending = false;
+    let timedOut = false;
+    let finished = false;
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(graceTimer);
+      clearTimeout(deadline);
+      for (const w of workers) w.terminate();
+      const ranks = results.map(
+        (r, rank): RankResult => r ?? { rank, exitCode: 1, status: "aborted" },
+      );
+      resolve({ exitCode, ranks, timedOut, failures });
+    };
+
+    const settle = (rank: number, result: RankResult): void => {
+      if (results[rank] !== undefined) return;
+      results[rank] = result;
+      if (++settled === np) finish();
+    };
+
+    /** Ends the job: every waiting rank unwinds, the rest are terminated after a grace. */
+    const endJob = (): void => {
+      if (ending) return;
+      ending = true;
+      Atomics.store(ctrl, Job.ABORT, 1);
+      for (let r = 0; r < np; r++) {
+        const bell = lay.rank(r) >> 2;
+        Atomics.add(ctrl, bell + RankWord.DOORBELL, 1);
+        Atomics.notify(ctrl, bell + RankWord.DOORBELL);
+      }
+      graceTimer = setTimeout(() => {
+        for (let r = 0; r < np; r++) settle(r, { rank: r, exitCode: 1, status: "aborted" });
+      }, GRACE_MS);
+    };
+
+    const fail = (rank: number, reason: string, code: number): void => {
+      failures.push(`rank ${rank}: ${reason}`);
+      if (exitCode === 0 && !timedOut) exitCode = code === 0 ? 1 : code;
+      settle(rank, { rank, exitCode: code, status: "failed", error: reason });
+      endJob();
+    };
+
+    const onMessage = (rank: number, message: FromRank): void => {
+      switch (message.type) {
+        case "ready":
+          if (++ready === np) for (const w of workers) w.post({ type: "start" });
+          return;
+        case "output":
+          write(rank, message.fd, message.bytes);
+          return;
+        case "exit":
+          if (message.code === 0) settle(rank, { rank, exitCode: 0, status: "exited" });
+          else fail(rank, `exited with code ${message.code}`, message.code);
+          return;
+        case "failed":
+          fail(rank, message.message, message.exitCode);
+          return;
+        case "aborted":
+          settle(rank, { rank, exitCode: 1, status: "aborted" });
+          return;
+        case "setup-failed":
+          fail(rank, `cannot start the kernel: ${message.message}`, 1);
+          return;
+      }
+    };
+
+    for (let rank = 0; rank < np; rank++) {
+      const worker = platform.createWorker();
+      workers.push(worker);
+      worker.onMessage((message) => onMessage(rank, message));
+      worker.onExit((detail) => {
+        if (results[rank] === undefined && !ending) fail(rank, `worker died: ${detail}`, 1);
+        else settle(rank, { rank, exitCode: 1, status: "aborted" });
+      });
+      const setup: RankSetup = {
+        rank,
+        size: np,
+        memories,
+        control,
+        ringBytes: lay.ringBytes,
+        eagerLimit: lay.eagerLimit,
+        spins,
+        epoch,
+        hostname: platform.hostname,
+        wtick: platform.wtick,
+      };
+      worker.post({
+        type: "init",
+        setup,
+        module,
+        args: options.args ?? [],
+        env: options.env ?? {},
+      });
+    }
+
+    if (options.timeoutMs !== undefined) {
+      deadline = setTimeout(() => {
+        timedOut = true;
+        exitCode = 124;
+        const seconds = (options.timeoutMs as number) / 1000;
+        for (let r = 0; r < np; r++) {
+          if (results[r] !== undefined) continue;
+          const where = whereIs(ctrl, lay.rank(r) >> 2);
+          results[r] = {
+            rank: r,
+            exitCode: 124,
+            status: "aborted",
+            error: `${where} when the job timed out after ${seconds} s`,
+          };
+        }
+        endJob();
+        finish();
+      }, options.timeoutMs);
+    }
+  });
+}
+
+/** Where a rank is, read from its block in the control memory. */
+function whereIs(ctrl: Int32Array, block: number): string {
+  const state = Atomics.load(ctrl, block + RankWord.STATE);
+  if (state === RankState.STARTING) return "still starting";
+  if (state >= RankState.FINISHED) return "finished";
+  const call = BLOCKING_CALLS[Atomics.load(ctrl, block + RankWord.CALL)];
+  if (call === undefined) return "running (not in a wasmpi call)";
+  const site = {
+    call,
+    peer: ctrl[block + RankWord.PEER] as number,
+    tag: ctrl[block + RankWord.TAG] as number,
+    comm: ctrl[block + RankWord.COMM] as number,
+  };
+  return `blocked in ${call}(${describe(site)}, comm=${commName(site.comm)})`;
+}
+
+function commName(handle: number): string {
+  return handle === 1 ? "COMM_WORLD" : handle === 2 ? "COMM_SELF" : `#${handle}`;
+}
+
+/** Adapts raw output to the line callback of the host API. */
+function lineSplitter(onOutput: NonNullable<RunOptions["onOutput"]>): OutputBytes {
+  const decoder = new TextDecoder();
+  return (rank, fd, bytes) => {
+    const stream: Stream = fd === 1 ? "stdout" : "stderr";
+    let text = decoder.decode(bytes);
+    if (text.endsWith("\n")) text = text.slice(0, -1);
+    for (const line of text.split("\n")) onOutput(rank, stream, line);
+  };
+}
+
+const NOT_SHARED =
+  "the kernel does not import a shared memory: compile it with wasmpi's asconfig.json (asc --config node_modules/wasmpi/asconfig.json) or run the .ts source with `wasmpi run`";
+
+async function prepare(
+  kernel: Uint8Array | WebAssembly.Module,
+): Promise<{ module: WebAssembly.Module; mem: MemoryImport }> {
+  if (kernel instanceof WebAssembly.Module) return { module: kernel, mem: probeMemory(kernel) };
+  let mem: MemoryImport | null;
+  try {
+    mem = memoryImport(kernel);
+  } catch (error) {
+    throw new LaunchError((error as Error).message);
+  }
+  if (mem === null || !mem.shared || mem.maximum === undefined) throw new LaunchError(NOT_SHARED);
+  try {
+    return { module: await WebAssembly.compile(kernel as Uint8Array<ArrayBuffer>), mem };
+  } catch (error) {
+    throw new LaunchError(
+      `the kernel is not a valid WebAssembly module: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * The memory limits of a compiled module, whose bytes are gone: instantiate it against a
+ * scratch memory and learn the limits from the engine's refusals. Instantiation runs no
+ * kernel code (a command's work starts at `_start`).
+ */
+function probeMemory(module: WebAssembly.Module): MemoryImport {
+  const entry = WebAssembly.Module.imports(module).find((i) => i.kind === "memory");
+  if (entry === undefined) throw new LaunchError(NOT_SHARED);
+  let initial = 1;
+  let maximum = 65536;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const memory = new WebAssembly.Memory({ initial, maximum, shared: true });
+    const field = (module: string) =>
+      new Proxy(
+        {},
+        { get: (_, name) => (module === entry.module && name === entry.name ? memory : () => 0) },
+      );
+    const imports = new Proxy({}, { get: (_, module) => field(String(module)) });
+    try {
+      new WebAssembly.Instance(module, imports as WebAssembly.Imports);
+      return { module: entry.module, name: entry.name, initial, maximum, shared: true };
+    } catch (error) {
+      const text = (error as Error).message;
+      const max = /declared maximum (\d+)/.exec(text);
+      const min = /smaller than initial (\d+)/.exec(text);
+      if (max) maximum = Number(max[1]);
+      else if (min) initial = Number(min[1]);
+      else if (/shared/.test(text)) throw new LaunchError(NOT_SHARED);
+      else break;
+    }
+  }
+  throw new LaunchError(
+    "cannot learn the memory limits of the compiled kernel: pass its bytes instead",
+  );
+}

@@ -1,0 +1,26 @@
+/** Messages between the launcher and a rank's worker. */
+import type { RankSetup } from "./engine/rank.js";
+
+export interface InitMessage {
+  readonly type: "init";
+  readonly setup: RankSetup;
+  readonly module: WebAssembly.Module;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export type ToRank = InitMessage | { readonly type: "start" };
+
+export type FromRank =
+  /** Instantiated; waiting for "start". */
+  | { readonly type: "ready" }
+  /** The kernel could not be instantiated (missing imports, memory too small). */
+  | { readonly type: "setup-failed"; readonly message: string }
+  /** Whole lines (each ends with "\n", but possibly the last one at exit) written to fd 1 or 2. */
+  | { readonly type: "output"; readonly fd: 1 | 2; readonly bytes: Uint8Array }
+  /** The program returned, or called proc_exit. */
+  | { readonly type: "exit"; readonly code: number }
+  /** The rank ended the job: a fatal error, abort(), Abort(code), a trap. */
+  | { readonly type: "failed"; readonly message: string; readonly exitCode: number }
+  /** The rank unwound because another rank ended the job. */
+  | { readonly type: "aborted" };
