@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `wasmpi` command. */
-import { readFileSync } from "node:fs";
+import { accessSync, constants, readFileSync } from "node:fs";
 import { LaunchError, type RunOptions } from "./launcher.js";
 import { CompileError } from "./platform/node/compile.js";
 import { runWithOutput } from "./platform/node/index.js";
@@ -152,6 +152,14 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const { kernel, options, tagOutput } = command;
+  try {
+    accessSync(kernel, constants.R_OK);
+  } catch (error) {
+    process.stderr.write(
+      `wasmpi: cannot read ${kernel}: ${(error as NodeJS.ErrnoException).code}\n`,
+    );
+    return 2;
+  }
   const write = (rank: number, fd: 1 | 2, bytes: Uint8Array): void => {
     const stream = fd === 1 ? process.stdout : process.stderr;
     stream.write(tagOutput ? tagLines(rank, bytes) : bytes);
@@ -177,7 +185,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof LaunchError) {
       process.stderr.write(`wasmpi: ${error.message}\n`);
-      return /cannot read/.test(error.message) ? 2 : 1;
+      return 1;
     }
     throw error;
   }

@@ -11,6 +11,9 @@ import { type MemoryImport, memoryImport } from "./wasm-binary.js";
 
 export type Stream = "stdout" | "stderr";
 
+/** A kernel: Wasm bytes, a compiled module, or (where the runtime can load it) a URL or path. */
+export type Kernel = Uint8Array | ArrayBuffer | WebAssembly.Module | URL | string;
+
 export interface RunOptions {
   /** Number of ranks (default 1). */
   np?: number;

@@ -38,7 +38,10 @@ function shiftTyped<T extends ArrayBufferView>(make: (n: i32) => T, n: i32, name
     comm.Send(out, right(), 3);
   }
   for (let i = 0; i < n; i++) {
-    expect(got[i] == <valueof<T>>pattern(left(), i), `${name}[${i}] is ${got[i]}, sent ${pattern(left(), i)}`);
+    expect(
+      got[i] == <valueof<T>>pattern(left(), i),
+      `${name}[${i}] is ${got[i]}, sent ${pattern(left(), i)}`,
+    );
   }
 }
 
@@ -61,7 +64,8 @@ function datatypes(): void {
   for (let i = 0; i < n; i++) out[i] = <f64>pattern(rank, i) + 0.5;
   const status = new MPI.Status();
   comm.Sendrecv(out, right(), 9, got, left(), 9, status);
-  for (let i = 0; i < n; i++) expect(got[i] == <f64>pattern(left(), i) + 0.5, `StaticArray<f64>[${i}]`);
+  for (let i = 0; i < n; i++)
+    expect(got[i] == <f64>pattern(left(), i) + 0.5, `StaticArray<f64>[${i}]`);
   expect(status.Get_count(MPI.DOUBLE) == n, `Get_count(DOUBLE) ${status.Get_count(MPI.DOUBLE)}`);
   expect(status.Get_count() == n * 8, `Get_count() ${status.Get_count()}`);
   expect(status.Get_count(MPI.INT32_T) == n * 2, "Get_count(INT32_T)");
@@ -74,7 +78,26 @@ function datatypes(): void {
 /** Sizes across the eager/rendezvous boundary, up to `limit` bytes, between ranks 0 and 1. */
 function sizes(limit: i32): void {
   if (size < 2 || rank > 1) return;
-  const lengths: i32[] = [0, 1, 2, 7, 8, 63, 64, 65, 1000, 4095, 4096, 4097, 16351, 16352, 16353, 16384, 16385, 65536 + 3];
+  const lengths: i32[] = [
+    0,
+    1,
+    2,
+    7,
+    8,
+    63,
+    64,
+    65,
+    1000,
+    4095,
+    4096,
+    4097,
+    16351,
+    16352,
+    16353,
+    16384,
+    16385,
+    65536 + 3,
+  ];
   for (let n = 1 << 17; n <= limit; n <<= 2) lengths.push(n);
   if (lengths[lengths.length - 1] < limit) lengths.push(limit);
   const buf = new Uint8Array(limit);
@@ -89,14 +112,16 @@ function sizes(limit: i32): void {
       comm.Recv(buf, 1, k, status);
       expect(status.Get_count() == n, `echo of ${n} bytes has ${status.Get_count()}`);
       for (let i = 0; i < n; i++) {
-        if (buf[i] != <u8>((i * 13 + n + 1) & 255)) expect(false, `echo of ${n} bytes differs at ${i}`);
+        if (buf[i] != <u8>((i * 13 + n + 1) & 255))
+          expect(false, `echo of ${n} bytes differs at ${i}`);
       }
     } else {
       const status = new MPI.Status();
       comm.Recv(buf, 0, k, status);
       expect(status.Get_count() == n, `message of ${n} bytes arrived with ${status.Get_count()}`);
       for (let i = 0; i < n; i++) {
-        if (buf[i] != <u8>((i * 13 + n) & 255)) expect(false, `message of ${n} bytes differs at ${i}`);
+        if (buf[i] != <u8>((i * 13 + n) & 255))
+          expect(false, `message of ${n} bytes differs at ${i}`);
         buf[i] = buf[i] + 1;
       }
       comm.Send(buf.subarray(0, n), 0, k);
@@ -240,7 +265,10 @@ function objects(): void {
   expect(comm.sendrecv<i8>(<i8>-rank, r, 1, l, 1) == <i8>-l, "i8");
   expect(comm.sendrecv<u16>(<u16>(60000 + rank), r, 1, l, 1) == <u16>(60000 + l), "u16");
   expect(comm.sendrecv<i32>(rank * 1000, r, 1, l, 1) == l * 1000, "i32");
-  expect(comm.sendrecv<u64>(u64.MAX_VALUE - <u64>rank, r, 1, l, 1) == u64.MAX_VALUE - <u64>l, "u64");
+  expect(
+    comm.sendrecv<u64>(u64.MAX_VALUE - <u64>rank, r, 1, l, 1) == u64.MAX_VALUE - <u64>l,
+    "u64",
+  );
   expect(comm.sendrecv<i64>(i64.MIN_VALUE + rank, r, 1, l, 1) == i64.MIN_VALUE + l, "i64");
   expect(comm.sendrecv<f32>(<f32>rank / 4, r, 1, l, 1) == <f32>l / 4, "f32");
   expect(comm.sendrecv<f64>(<f64>rank + 0.25, r, 1, l, 1) == <f64>l + 0.25, "f64");
@@ -255,7 +283,10 @@ function objects(): void {
   expect(gotStrs.length == 3 && gotStrs[1] == `r${l}` && gotStrs[2] == "", "Array<string>");
   const nested: i32[][] = [[rank], [1, 2, 3], []];
   const gotNested = comm.sendrecv<i32[][]>(nested, r, 1, l, 1);
-  expect(gotNested.length == 3 && gotNested[0][0] == l && gotNested[1].length == 3, "Array<Array<i32>>");
+  expect(
+    gotNested.length == 3 && gotNested[0][0] == l && gotNested[1].length == 3,
+    "Array<Array<i32>>",
+  );
   const ta = new Float64Array(5);
   ta[4] = <f64>rank;
   const gotTa = comm.sendrecv<Float64Array>(ta, r, 1, l, 1);
@@ -273,7 +304,10 @@ function objects(): void {
     } else if (rank == 1) {
       const status = new MPI.Status();
       const s = comm.recv<string>(0, 77, status);
-      expect(s == "to one" && status.Get_source() == 0 && status.Get_tag() == 77, "recv with status");
+      expect(
+        s == "to one" && status.Get_source() == 0 && status.Get_tag() == 77,
+        "recv with status",
+      );
     }
   }
 }

@@ -1,9 +1,9 @@
 /** `wasmpi` under Node: run a kernel as N ranks on worker threads. */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import type { Kernel } from "../../index.js";
 import {
   type JobResult,
+  type Kernel,
   LaunchError,
   type OutputBytes,
   type RunOptions,
@@ -14,10 +14,9 @@ import { nodePlatform } from "./platform.js";
 
 export * as abi from "../../abi.js";
 export { JobAborted, MpiError, RankFailure } from "../../engine/errors.js";
-export type { JobResult, RankResult, RunOptions, Stream } from "../../launcher.js";
+export type { JobResult, Kernel, RankResult, RunOptions, Stream } from "../../launcher.js";
 export { LaunchError } from "../../launcher.js";
 export { CompileError, compileKernel } from "./compile.js";
-export type { Kernel };
 
 /**
  * Runs `kernel` on `options.np` ranks and resolves when every rank has ended. The kernel is
