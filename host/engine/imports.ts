@@ -13,7 +13,7 @@ import {
 } from "../abi.js";
 import type { Communicator } from "./comms.js";
 import { MpiError, RankFailure } from "./errors.js";
-import type { Arrival, BlockingCall } from "./p2p.js";
+import type { Arrival, BlockingCall, WaitSite } from "./p2p.js";
 import type { RankRuntime } from "./rank.js";
 
 type Implementation = (...args: number[]) => number | undefined;
@@ -33,18 +33,23 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
   const arrival: Arrival = { src: 0, tag: 0, bytes: 0 };
   const mem = rt.memory;
 
-  /** Runs `body` and turns an MpiError into its code. */
+  /** The code an MpiError stands for (kept with its reason for `fatal`); rethrows the rest. */
+  const codeOf = (error: unknown): number => {
+    if (error instanceof MpiError) {
+      lastCode = error.code;
+      lastReason = error.reason;
+      return error.code;
+    }
+    throw error;
+  };
+
+  /** Runs `body` and turns an MpiError into its code (the calls on hot paths inline this). */
   const guard = (body: () => void): number => {
     try {
       body();
       return 0;
     } catch (error) {
-      if (error instanceof MpiError) {
-        lastCode = error.code;
-        lastReason = error.reason;
-        return error.code;
-      }
-      throw error;
+      return codeOf(error);
     }
   };
 
@@ -110,12 +115,16 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
     data.setInt32(at + Status.COUNT_BYTES, bytes, true);
   };
 
-  const site = (call: BlockingCall, peer: number, tag: number, comm: number) => ({
-    call,
-    peer,
-    tag,
-    comm,
-  });
+  // Where a blocking call waits, for reports; reused, since a rank makes one call at a time.
+  const sendSite: WaitSite = { call: "Send", peer: 0, tag: 0, comm: 0 };
+  const recvSite: WaitSite = { call: "Recv", peer: 0, tag: 0, comm: 0 };
+  const site = (into: WaitSite, call: BlockingCall, peer: number, tag: number, comm: number) => {
+    into.call = call;
+    into.peer = peer;
+    into.tag = tag;
+    into.comm = comm;
+    return into;
+  };
 
   const world = (comm: Communicator, rank: number): number =>
     rank < 0 ? rank : (comm.worldRanks[rank] as number);
@@ -127,25 +136,23 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
     comm_size: (commHandle, out) =>
       guard(() => writeI32("size_out", out, rt.comms.get(commHandle).size)),
 
-    send: (buf, count, datatype, dest, tag, commHandle) =>
-      guard(() => {
+    send: (buf, count, datatype, dest, tag, commHandle) => {
+      try {
         const comm = rt.comms.get(commHandle);
         rankIn(comm, dest, "destination", false);
         tagOk(tag, false);
         const bytes = bufferBytes("send buffer", buf, count, datatype);
-        if (dest === PROC_NULL) return;
-        rt.messenger.send(
-          site("Send", dest, tag, commHandle),
-          comm.ctx,
-          world(comm, dest),
-          tag,
-          buf >>> 0,
-          bytes,
-        );
-      }),
+        if (dest === PROC_NULL) return 0;
+        const at = site(sendSite, "Send", dest, tag, commHandle);
+        rt.messenger.send(at, comm.ctx, world(comm, dest), tag, buf >>> 0, bytes);
+        return 0;
+      } catch (error) {
+        return codeOf(error);
+      }
+    },
 
-    recv: (buf, count, datatype, source, tag, commHandle, statusOut) =>
-      guard(() => {
+    recv: (buf, count, datatype, source, tag, commHandle, statusOut) => {
+      try {
         const comm = rt.comms.get(commHandle);
         rankIn(comm, source, "source", true);
         tagOk(tag, true);
@@ -153,10 +160,10 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
         const status = statusAt(statusOut);
         if (source === PROC_NULL) {
           writeStatus(status, comm, PROC_NULL, ANY_TAG, 0);
-          return;
+          return 0;
         }
         rt.messenger.recv(
-          site("Recv", source, tag, commHandle),
+          site(recvSite, "Recv", source, tag, commHandle),
           comm.ctx,
           world(comm, source),
           tag,
@@ -166,7 +173,11 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
           arrival,
         );
         writeStatus(status, comm, arrival.src, arrival.tag, arrival.bytes);
-      }),
+        return 0;
+      } catch (error) {
+        return codeOf(error);
+      }
+    },
 
     sendrecv: (
       sendbuf,
@@ -192,15 +203,15 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
         const capacity = bufferBytes("receive buffer", recvbuf, recvcount, recvtype);
         const status = statusAt(statusOut);
         const m = rt.messenger;
-        const sendSite = site("Sendrecv", dest, sendtag, commHandle);
+        const outgoing = site(sendSite, "Sendrecv", dest, sendtag, commHandle);
         const slot =
           dest === PROC_NULL
             ? -1
-            : m.postSend(sendSite, comm.ctx, world(comm, dest), sendtag, sendbuf >>> 0, bytes);
+            : m.postSend(outgoing, comm.ctx, world(comm, dest), sendtag, sendbuf >>> 0, bytes);
         if (source === PROC_NULL) {
           writeStatus(status, comm, PROC_NULL, ANY_TAG, 0);
         } else {
-          const recvSite = site("Sendrecv", source, recvtag, commHandle);
+          site(recvSite, "Sendrecv", source, recvtag, commHandle);
           m.recv(
             recvSite,
             comm.ctx,
@@ -213,7 +224,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
           );
           writeStatus(status, comm, arrival.src, arrival.tag, arrival.bytes);
         }
-        if (slot >= 0) m.completeSend(sendSite, world(comm, dest), slot);
+        if (slot >= 0) m.completeSend(outgoing, world(comm, dest), slot);
       }),
 
     isend: (buf, count, datatype, dest, tag, commHandle, requestOut) =>
@@ -223,7 +234,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
         tagOk(tag, false);
         const bytes = bufferBytes("send buffer", buf, count, datatype);
         const out = range("request_out", requestOut, 4);
-        const requestSite = site("Wait", dest, tag, commHandle);
+        const requestSite: WaitSite = { call: "Wait", peer: dest, tag, comm: commHandle };
         const slot =
           dest === PROC_NULL
             ? -1
@@ -276,7 +287,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
           return;
         }
         rt.messenger.probe(
-          site("Probe", source, tag, commHandle),
+          site(recvSite, "Probe", source, tag, commHandle),
           comm.ctx,
           world(comm, source),
           tag,

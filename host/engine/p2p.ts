@@ -45,7 +45,7 @@ export interface Arrival {
 export type BlockingCall = (typeof BLOCKING_CALLS)[number];
 
 /** Where a blocking call is waiting, for reports. */
-interface WaitSite {
+export interface WaitSite {
   call: BlockingCall;
   peer: number;
   tag: number;
