@@ -4,8 +4,8 @@
  * first failure, enforce the deadline, and collect exit codes.
  */
 import { BLOCKING_CALLS, Job, layout, RankState, RankWord } from "./engine/layout.js";
-import { describe } from "./engine/p2p.js";
 import type { RankSetup } from "./engine/rank.js";
+import { describe } from "./engine/sites.js";
 import type { FromRank, ToRank } from "./protocol.js";
 import { type MemoryImport, memoryImport } from "./wasm-binary.js";
 
@@ -259,6 +259,7 @@ function whereIs(ctrl: Int32Array, block: number): string {
   if (call === undefined) return "running (not in a wasmpi call)";
   const site = {
     call,
+    sending: Atomics.load(ctrl, block + RankWord.SENDING) !== 0,
     peer: ctrl[block + RankWord.PEER] as number,
     tag: ctrl[block + RankWord.TAG] as number,
     comm: ctrl[block + RankWord.COMM] as number,

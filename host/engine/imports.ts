@@ -13,8 +13,9 @@ import {
 } from "../abi.js";
 import type { Communicator } from "./comms.js";
 import { MpiError, RankFailure } from "./errors.js";
-import type { Arrival, BlockingCall, WaitSite } from "./p2p.js";
+import type { Arrival } from "./p2p.js";
 import type { RankRuntime } from "./rank.js";
+import type { BlockingCall, WaitSite } from "./sites.js";
 
 type Implementation = (...args: number[]) => number | undefined;
 
@@ -116,8 +117,8 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
   };
 
   // Where a blocking call waits, for reports; reused, since a rank makes one call at a time.
-  const sendSite: WaitSite = { call: "Send", peer: 0, tag: 0, comm: 0 };
-  const recvSite: WaitSite = { call: "Recv", peer: 0, tag: 0, comm: 0 };
+  const sendSite: WaitSite = { call: "Send", peer: 0, sending: true, tag: 0, comm: 0 };
+  const recvSite: WaitSite = { call: "Recv", peer: 0, sending: false, tag: 0, comm: 0 };
   const site = (into: WaitSite, call: BlockingCall, peer: number, tag: number, comm: number) => {
     into.call = call;
     into.peer = peer;
@@ -234,7 +235,13 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
         tagOk(tag, false);
         const bytes = bufferBytes("send buffer", buf, count, datatype);
         const out = range("request_out", requestOut, 4);
-        const requestSite: WaitSite = { call: "Wait", peer: dest, tag, comm: commHandle };
+        const requestSite: WaitSite = {
+          call: "Wait",
+          peer: dest,
+          sending: true,
+          tag,
+          comm: commHandle,
+        };
         const slot =
           dest === PROC_NULL
             ? -1

@@ -27,6 +27,8 @@ export const RankWord = {
   PEER: 4,
   TAG: 5,
   COMM: 6,
+  /** 1 if the call waits on its sending side. */
+  SENDING: 7,
 } as const;
 
 export const RankState = {

@@ -1,38 +1,12 @@
 import { ANY_SOURCE, ANY_TAG, ErrorCode } from "../abi.js";
-import { entryBytes, type RingEntry, RingReader, RingWriter } from "./channels.js";
+import { entryBytes, RingReader, RingWriter } from "./channels.js";
 import type { Doorbells, Waiter } from "./doorbell.js";
-import { JobAborted, MpiError } from "./errors.js";
-import {
-  BLOCKING_CALLS,
-  Entry,
-  EntryKind,
-  Job,
-  type Layout,
-  RankState,
-  RankWord,
-  Slot,
-} from "./layout.js";
+import { MpiError } from "./errors.js";
+import { Entry, EntryKind, type Layout, Slot } from "./layout.js";
+import { Liveness } from "./liveness.js";
+import { type Envelope, Unexpected } from "./matching.js";
 import type { LinearMemory } from "./memory.js";
-
-/** A message that arrived before a receive asked for it. Its payload stays where it is. */
-interface Envelope {
-  readonly src: number;
-  readonly ctx: number;
-  readonly tag: number;
-  readonly bytes: number;
-  readonly kind: number;
-  /** Arrival order, so that ANY_SOURCE takes the oldest candidate. */
-  readonly seq: number;
-  /** Eager payload: byte offset in the control memory while still in the ring. */
-  payload: number;
-  /** Eager payload copied out of the ring to free its space (see `spill`). */
-  data: Uint8Array | null;
-  /** Rendezvous: payload address in the sender's memory and the sender's slot. */
-  readonly ptr: number;
-  readonly slot: number;
-  /** The ring bytes this envelope holds, until delivered or spilled. */
-  entry: RingEntry | null;
-}
+import { describe, type WaitSite } from "./sites.js";
 
 /** What a receive or probe found. */
 export interface Arrival {
@@ -40,16 +14,6 @@ export interface Arrival {
   src: number;
   tag: number;
   bytes: number;
-}
-
-export type BlockingCall = (typeof BLOCKING_CALLS)[number];
-
-/** Where a blocking call is waiting, for reports. */
-export interface WaitSite {
-  call: BlockingCall;
-  peer: number;
-  tag: number;
-  comm: number;
 }
 
 export interface MessengerParts {
@@ -73,17 +37,13 @@ export class Messenger {
   readonly #p: MessengerParts;
   readonly #readers: RingReader[];
   readonly #writers: RingWriter[];
-  /** Unexpected messages per source world rank, oldest first. */
-  readonly #unexpected: Envelope[][];
-  #unexpectedCount = 0;
-  #seq = 0;
+  readonly #unexpected: Unexpected;
   /** Where ANY_SOURCE polling starts, rotated so that no sender starves. */
   #nextSource = 0;
   #lastSource = -1;
   readonly #slotBase: number;
   readonly #freeSlots: number[];
-  readonly #stateWords: Int32Array;
-  readonly #rankBlock: number;
+  readonly #live: Liveness;
 
   constructor(parts: MessengerParts) {
     this.#p = parts;
@@ -98,17 +58,13 @@ export class Messenger {
       (_, dst) =>
         new RingWriter(ctrl, layout.ring(rank, dst), layout.ringData(rank, dst), layout.ringBytes),
     );
-    this.#unexpected = Array.from({ length: size }, () => []);
+    this.#unexpected = new Unexpected(size);
     this.#slotBase = layout.slots(rank) >> 2;
     this.#freeSlots = Array.from(
       { length: layout.slotsPerRank },
       (_, i) => layout.slotsPerRank - 1 - i,
     );
-    this.#stateWords = Int32Array.from(
-      { length: size },
-      (_, r) => (layout.rank(r) >> 2) + RankWord.STATE,
-    );
-    this.#rankBlock = layout.rank(rank) >> 2;
+    this.#live = new Liveness(ctrl, layout, rank);
   }
 
   // ---- sending -------------------------------------------------------------------------
@@ -174,11 +130,11 @@ export class Messenger {
   /** Waits until the receiver has copied the rendezvous send on `slot`. */
   completeSend(site: WaitSite, dst: number, slot: number): void {
     if (this.sendDone(slot)) return;
-    this.#blockedIn(site);
+    this.#live.blockedIn(site);
     const waiter = this.#p.waiter;
     for (;;) {
       const seen = waiter.current();
-      const ended = this.#ended(dst);
+      const ended = this.#live.ended(dst);
       if (this.sendDone(slot)) break;
       this.#progress();
       if (ended) {
@@ -189,19 +145,19 @@ export class Messenger {
       }
       waiter.wait(seen);
     }
-    this.#unblocked();
+    this.#live.unblocked();
   }
 
   #reserve(site: WaitSite, dst: number, size: number): number {
     const writer = this.#writers[dst] as RingWriter;
     let at = writer.reserve(size);
     if (at >= 0) return at;
-    this.#blockedIn(site);
+    this.#live.blockedIn(site);
     const waiter = this.#p.waiter;
     writer.waitingForSpace = true;
     for (;;) {
       const seen = waiter.current();
-      const ended = this.#ended(dst);
+      const ended = this.#live.ended(dst);
       at = writer.reserve(size);
       if (at >= 0) break;
       this.#progress();
@@ -215,7 +171,7 @@ export class Messenger {
       waiter.wait(seen);
     }
     writer.waitingForSpace = false;
-    this.#unblocked();
+    this.#live.unblocked();
     return at;
   }
 
@@ -235,7 +191,7 @@ export class Messenger {
     members: Int32Array,
     out: Arrival,
   ): void {
-    const env = this.#takeUnexpected(ctx, src, tag, members, true);
+    const env = this.#unexpected.take(ctx, src, tag, members, true);
     if (env !== null) {
       this.#deliverEnvelope(env, ptr, capacity, out);
       return;
@@ -244,20 +200,20 @@ export class Messenger {
     let blocked = false;
     for (;;) {
       const seen = waiter.current();
-      const ended = src === ANY_SOURCE ? this.#allEnded(members) : this.#ended(src);
+      const ended = src === ANY_SOURCE ? this.#live.allEnded(members) : this.#live.ended(src);
       const at = src === ANY_SOURCE ? this.#pollAny(ctx, tag, members) : this.#poll(src, ctx, tag);
       if (at >= 0) {
         this.#deliverEntry(this.#lastSource, at, ptr, capacity, out);
         break;
       }
-      if (ended) this.#noSender(site);
+      if (ended) this.#live.noSender(site);
       if (!blocked) {
-        this.#blockedIn(site);
+        this.#live.blockedIn(site);
         blocked = true;
       }
       waiter.wait(seen);
     }
-    if (blocked) this.#unblocked();
+    if (blocked) this.#live.unblocked();
   }
 
   /** Blocking probe: describes the first matching message without receiving it. */
@@ -273,22 +229,22 @@ export class Messenger {
     let blocked = false;
     for (;;) {
       const seen = waiter.current();
-      const ended = src === ANY_SOURCE ? this.#allEnded(members) : this.#ended(src);
+      const ended = src === ANY_SOURCE ? this.#live.allEnded(members) : this.#live.ended(src);
       if (this.iprobe(ctx, src, tag, members, out)) break;
-      if (ended) this.#noSender(site);
+      if (ended) this.#live.noSender(site);
       if (!blocked) {
-        this.#blockedIn(site);
+        this.#live.blockedIn(site);
         blocked = true;
       }
       waiter.wait(seen);
     }
-    if (blocked) this.#unblocked();
+    if (blocked) this.#live.unblocked();
   }
 
   /** Whether a matching message can be received now; describes it in `out`. */
   iprobe(ctx: number, src: number, tag: number, members: Int32Array, out: Arrival): boolean {
-    this.#checkJob();
-    let env = this.#takeUnexpected(ctx, src, tag, members, false);
+    this.#live.checkJob();
+    let env = this.#unexpected.take(ctx, src, tag, members, false);
     if (env === null) {
       const at = src === ANY_SOURCE ? this.#pollAny(ctx, tag, members) : this.#poll(src, ctx, tag);
       if (at < 0) return false;
@@ -351,7 +307,7 @@ export class Messenger {
       tag: ctrl[w + Entry.TAG] as number,
       bytes: ctrl[w + Entry.BYTES] as number,
       kind,
-      seq: this.#seq++,
+      seq: this.#unexpected.nextSeq(),
       payload: rendezvous ? -1 : at + Entry.HEADER_BYTES,
       data: null,
       ptr: rendezvous ? (ctrl[w + Entry.PTR] as number) >>> 0 : 0,
@@ -360,44 +316,8 @@ export class Messenger {
     };
     env.entry = reader.skip(ctrl[w + Entry.SIZE] as number, true);
     if (rendezvous) this.#releaseEntry(src, env);
-    (this.#unexpected[src] as Envelope[]).push(env);
-    this.#unexpectedCount++;
+    this.#unexpected.push(env);
     return env;
-  }
-
-  #takeUnexpected(
-    ctx: number,
-    src: number,
-    tag: number,
-    members: Int32Array,
-    remove: boolean,
-  ): Envelope | null {
-    if (this.#unexpectedCount === 0) return null;
-    let best: Envelope | null = null;
-    let bestIndex = -1;
-    const search = (queue: Envelope[]): void => {
-      for (let i = 0; i < queue.length; i++) {
-        const env = queue[i] as Envelope;
-        if (env.ctx === ctx && (tag === ANY_TAG || env.tag === tag)) {
-          if (best === null || env.seq < best.seq) {
-            best = env;
-            bestIndex = i;
-          }
-          return;
-        }
-      }
-    };
-    if (src === ANY_SOURCE) {
-      for (const member of members) search(this.#unexpected[member] as Envelope[]);
-    } else {
-      search(this.#unexpected[src] as Envelope[]);
-    }
-    const found = best as Envelope | null;
-    if (found !== null && remove) {
-      (this.#unexpected[found.src] as Envelope[]).splice(bestIndex, 1);
-      this.#unexpectedCount--;
-    }
-    return found;
   }
 
   #deliverEntry(src: number, at: number, ptr: number, capacity: number, out: Arrival): void {
@@ -502,70 +422,17 @@ export class Messenger {
       }
       if (reader.heldBytes > half) this.#spill(src);
     }
-    this.#checkJob();
+    this.#live.checkJob();
   }
 
   #spill(src: number): void {
-    for (const env of this.#unexpected[src] as Envelope[]) {
+    for (const env of this.#unexpected.from(src)) {
       if (env.entry === null) continue;
       env.data = this.#p.ctrlU8.slice(env.payload, env.payload + env.bytes);
       env.payload = -1;
       this.#releaseEntry(src, env);
     }
   }
-
-  // ---- liveness ------------------------------------------------------------------------
-
-  #checkJob(): void {
-    if (Atomics.load(this.#p.ctrl, Job.ABORT) !== 0) throw new JobAborted();
-  }
-
-  /** Whether world rank r has ended (finished or failed); also checks the job. */
-  #ended(r: number): boolean {
-    this.#checkJob();
-    return Atomics.load(this.#p.ctrl, this.#stateWords[r] as number) >= RankState.FINISHED;
-  }
-
-  #allEnded(members: Int32Array): boolean {
-    this.#checkJob();
-    for (const r of members) {
-      if (
-        r !== this.#p.rank &&
-        Atomics.load(this.#p.ctrl, this.#stateWords[r] as number) < RankState.FINISHED
-      ) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  #noSender(site: WaitSite): never {
-    const who = site.peer === ANY_SOURCE ? "every other rank" : `rank ${site.peer}`;
-    throw new MpiError(
-      ErrorCode.ERR_PROC_FAILED,
-      `${who} ended without sending a matching message (${describe(site)})`,
-    );
-  }
-
-  #blockedIn(site: WaitSite): void {
-    const ctrl = this.#p.ctrl;
-    const b = this.#rankBlock;
-    ctrl[b + RankWord.PEER] = site.peer;
-    ctrl[b + RankWord.TAG] = site.tag;
-    ctrl[b + RankWord.COMM] = site.comm;
-    Atomics.store(ctrl, b + RankWord.CALL, BLOCKING_CALLS.indexOf(site.call));
-  }
-
-  #unblocked(): void {
-    Atomics.store(this.#p.ctrl, this.#rankBlock + RankWord.CALL, -1);
-  }
-}
-
-export function describe(site: WaitSite): string {
-  const peerName = site.call === "Send" ? "dest" : "source";
-  const peer = site.peer === ANY_SOURCE ? "ANY_SOURCE" : String(site.peer);
-  const tag = site.tag === ANY_TAG ? "ANY_TAG" : String(site.tag);
-  return `${peerName}=${peer}, tag=${tag}`;
 }
 
 function truncated(bytes: number, capacity: number): MpiError {

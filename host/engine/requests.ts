@@ -1,11 +1,11 @@
 import { ErrorCode } from "../abi.js";
 import { MpiError } from "./errors.js";
-import type { BlockingCall } from "./p2p.js";
+import type { WaitSite } from "./sites.js";
 
 /** A pending send: complete once its slot is DONE (rendezvous), at once if it went eagerly. */
 export interface SendRequest {
   readonly kind: "send";
-  readonly site: { call: BlockingCall; peer: number; tag: number; comm: number };
+  readonly site: WaitSite;
   /** World rank of the destination. */
   readonly dst: number;
   /** Rendezvous slot, or -1 when the message is already in the ring. */
