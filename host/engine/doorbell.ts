@@ -57,13 +57,20 @@ export class Waiter {
     return Atomics.load(this.#ctrl, this.#bell);
   }
 
-  /** Returns once the doorbell differs from `seen`, or after a time slice. */
-  wait(seen: number): void {
+  /** Polls the doorbell for a while: true as soon as it differs from `seen`. */
+  spin(seen: number): boolean {
     const ctrl = this.#ctrl;
     const bell = this.#bell;
     for (let i = this.spins; i > 0; i--) {
-      if (Atomics.load(ctrl, bell) !== seen) return;
+      if (Atomics.load(ctrl, bell) !== seen) return true;
     }
+    return false;
+  }
+
+  /** Sleeps until the doorbell differs from `seen`, or for a time slice at most. */
+  sleep(seen: number): void {
+    const ctrl = this.#ctrl;
+    const bell = this.#bell;
     // Dekker pairing with Doorbells.ring: either the poster sees SLEEPING and notifies, or
     // this load sees its increment; Atomics.wait itself re-checks the value atomically.
     Atomics.store(ctrl, bell + RankWord.SLEEPING, 1);

@@ -14,21 +14,24 @@ export const Job = {
   ABORT: 0,
 } as const;
 
-/** Words of a rank block (16 words, one cache line). */
+/**
+ * Words of a rank block: two cache lines, so that peers ringing the doorbell (first line) do
+ * not contend with the rank's own record of its state (second line), which peers only read.
+ */
 export const RankWord = {
   /** Incremented by anyone who posts something the rank may be waiting for. */
   DOORBELL: 0,
   /** 1 while the rank is asleep in Atomics.wait on its doorbell: posters must notify. */
   SLEEPING: 1,
   /** RankState. */
-  STATE: 2,
+  STATE: 16,
   /** Index into BLOCKING_CALLS of the call the rank is waiting in, or -1. */
-  CALL: 3,
-  PEER: 4,
-  TAG: 5,
-  COMM: 6,
+  CALL: 17,
+  PEER: 18,
+  TAG: 19,
+  COMM: 20,
   /** 1 if the call waits on its sending side. */
-  SENDING: 7,
+  SENDING: 21,
 } as const;
 
 export const RankState = {
@@ -119,7 +122,8 @@ export function layout(size: number, options: LayoutOptions = {}): Layout {
   }
   const eagerLimit = Math.min(options.eagerLimit ?? DEFAULT_EAGER_LIMIT, ringBytes / 4);
   const ranksAt = LINE;
-  const slotsAt = ranksAt + size * LINE;
+  const rankBytes = 2 * LINE;
+  const slotsAt = ranksAt + size * rankBytes;
   const slotBytes = Math.ceil((SLOTS_PER_RANK * 4) / LINE) * LINE;
   const ringsAt = slotsAt + size * slotBytes;
   const ringStride = RING_HEADER + ringBytes;
@@ -129,7 +133,7 @@ export function layout(size: number, options: LayoutOptions = {}): Layout {
     eagerLimit,
     slotsPerRank: SLOTS_PER_RANK,
     totalBytes: ringsAt + size * size * ringStride,
-    rank: (r) => ranksAt + r * LINE,
+    rank: (r) => ranksAt + r * rankBytes,
     slots: (r) => slotsAt + r * slotBytes,
     ring: (src, dst) => ringsAt + (src * size + dst) * ringStride,
     ringData: (src, dst) => ringsAt + (src * size + dst) * ringStride + RING_HEADER,

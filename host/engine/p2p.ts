@@ -129,38 +129,42 @@ export class Messenger {
 
   /** Waits until the receiver has copied the rendezvous send on `slot`. */
   completeSend(site: WaitSite, dst: number, slot: number): void {
-    if (this.sendDone(slot)) return;
-    this.#live.blockedIn(site);
     const waiter = this.#p.waiter;
+    let blocked = false;
     for (;;) {
       const seen = waiter.current();
-      const ended = this.#live.ended(dst);
       if (this.sendDone(slot)) break;
       this.#progress();
+      if (waiter.spin(seen)) continue;
+      const ended = this.#live.ended(dst);
+      if (this.sendDone(slot)) break;
       if (ended) {
         throw new MpiError(
           ErrorCode.ERR_PROC_FAILED,
           `rank ${dst} ended without receiving this message (${describe(site)})`,
         );
       }
-      waiter.wait(seen);
+      blocked = this.#rest(site, seen, blocked);
     }
-    this.#live.unblocked();
+    if (blocked) this.#live.unblocked();
   }
 
   #reserve(site: WaitSite, dst: number, size: number): number {
     const writer = this.#writers[dst] as RingWriter;
     let at = writer.reserve(size);
     if (at >= 0) return at;
-    this.#live.blockedIn(site);
     const waiter = this.#p.waiter;
+    let blocked = false;
     writer.waitingForSpace = true;
     for (;;) {
       const seen = waiter.current();
-      const ended = this.#live.ended(dst);
       at = writer.reserve(size);
       if (at >= 0) break;
       this.#progress();
+      if (waiter.spin(seen)) continue;
+      const ended = this.#live.ended(dst);
+      at = writer.reserve(size);
+      if (at >= 0) break;
       if (ended) {
         writer.waitingForSpace = false;
         throw new MpiError(
@@ -168,11 +172,21 @@ export class Messenger {
           `rank ${dst} has ended and holds ${this.#p.layout.ringBytes} bytes of unreceived messages from this rank (${describe(site)})`,
         );
       }
-      waiter.wait(seen);
+      blocked = this.#rest(site, seen, blocked);
     }
     writer.waitingForSpace = false;
-    this.#live.unblocked();
+    if (blocked) this.#live.unblocked();
     return at;
+  }
+
+  /**
+   * After a spin ran out: say where this rank waits (once per call, for reports; never on
+   * the spinning fast path, whose cache lines peers are polling) and sleep. Returns true.
+   */
+  #rest(site: WaitSite, seen: number, blocked: boolean): true {
+    if (!blocked) this.#live.blockedIn(site);
+    this.#p.waiter.sleep(seen);
+    return true;
   }
 
   // ---- receiving -----------------------------------------------------------------------
@@ -197,21 +211,26 @@ export class Messenger {
       return;
     }
     const waiter = this.#p.waiter;
+    const any = src === ANY_SOURCE;
     let blocked = false;
     for (;;) {
       const seen = waiter.current();
-      const ended = src === ANY_SOURCE ? this.#live.allEnded(members) : this.#live.ended(src);
-      const at = src === ANY_SOURCE ? this.#pollAny(ctx, tag, members) : this.#poll(src, ctx, tag);
-      if (at >= 0) {
-        this.#deliverEntry(this.#lastSource, at, ptr, capacity, out);
-        break;
+      let at = any ? this.#pollAny(ctx, tag, members) : this.#poll(src, ctx, tag);
+      if (at < 0) {
+        this.#live.checkJob();
+        if (waiter.spin(seen)) continue;
+        // Whether the senders have ended is read before the last look at the rings: all a
+        // sender sent before it ended is in them by then.
+        const ended = any ? this.#live.allEnded(members) : this.#live.ended(src);
+        at = any ? this.#pollAny(ctx, tag, members) : this.#poll(src, ctx, tag);
+        if (at < 0) {
+          if (ended) this.#live.noSender(site);
+          blocked = this.#rest(site, seen, blocked);
+          continue;
+        }
       }
-      if (ended) this.#live.noSender(site);
-      if (!blocked) {
-        this.#live.blockedIn(site);
-        blocked = true;
-      }
-      waiter.wait(seen);
+      this.#deliverEntry(this.#lastSource, at, ptr, capacity, out);
+      break;
     }
     if (blocked) this.#live.unblocked();
   }
@@ -229,14 +248,12 @@ export class Messenger {
     let blocked = false;
     for (;;) {
       const seen = waiter.current();
+      if (this.iprobe(ctx, src, tag, members, out)) break;
+      if (waiter.spin(seen)) continue;
       const ended = src === ANY_SOURCE ? this.#live.allEnded(members) : this.#live.ended(src);
       if (this.iprobe(ctx, src, tag, members, out)) break;
       if (ended) this.#live.noSender(site);
-      if (!blocked) {
-        this.#live.blockedIn(site);
-        blocked = true;
-      }
-      waiter.wait(seen);
+      blocked = this.#rest(site, seen, blocked);
     }
     if (blocked) this.#live.unblocked();
   }
