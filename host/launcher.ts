@@ -112,7 +112,10 @@ export async function runJob(
   });
   const control = new SharedArrayBuffer(lay.totalBytes);
   const ctrl = new Int32Array(control);
-  for (let r = 0; r < np; r++) ctrl[(lay.rank(r) >> 2) + RankWord.CALL] = -1;
+  for (let r = 0; r < np; r++) {
+    ctrl[(lay.rank(r) >> 2) + RankWord.CALL] = -1;
+    ctrl[(lay.rank(r) >> 2) + RankWord.WATCH] = -1;
+  }
   const epoch = performance.timeOrigin + performance.now();
   const spins = np <= platform.cores ? SPINS_DEDICATED : SPINS_OVERSUBSCRIBED;
 

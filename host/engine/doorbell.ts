@@ -30,6 +30,12 @@ export class Doorbells {
     }
   }
 
+  /** Rings r's doorbell unless r is polling the ring from `src` directly. */
+  ringUnlessWatching(r: number, src: number): void {
+    const bell = this.#bells[r] as number;
+    if (Atomics.load(this.#ctrl, bell + RankWord.WATCH) !== src) this.ring(r);
+  }
+
   ringAll(): void {
     for (let r = 0; r < this.#bells.length; r++) this.ring(r);
   }
@@ -52,7 +58,27 @@ export class Waiter {
     this.#bell = bellWord;
   }
 
-  /** The doorbell's value now: read it before checking for work, pass it to `wait`. */
+  /** The world rank whose ring this rank polls instead of its doorbell, or -1. */
+  #watching = -1;
+
+  /**
+   * Polls the ring from `src` instead of the doorbell: that sender stops ringing. Written only
+   * on a change, so that the word stays in the senders' caches.
+   */
+  watchRing(src: number): void {
+    if (this.#watching === src) return;
+    this.#watching = src;
+    Atomics.store(this.#ctrl, this.#bell + RankWord.WATCH, src);
+  }
+
+  /** Back to the doorbell: before any wait on it, and before sleeping. */
+  watchDoorbell(): void {
+    if (this.#watching === -1) return;
+    this.#watching = -1;
+    Atomics.store(this.#ctrl, this.#bell + RankWord.WATCH, -1);
+  }
+
+  /** The doorbell's value now: read it before checking for work, pass it to `spin`/`sleep`. */
   current(): number {
     return Atomics.load(this.#ctrl, this.#bell);
   }

@@ -23,6 +23,11 @@ export const RankWord = {
   DOORBELL: 0,
   /** 1 while the rank is asleep in Atomics.wait on its doorbell: posters must notify. */
   SLEEPING: 1,
+  /**
+   * World rank whose ring the rank is polling directly (that sender need not ring the
+   * doorbell), or -1 when it watches the doorbell.
+   */
+  WATCH: 2,
   /** RankState. */
   STATE: 16,
   /** Index into BLOCKING_CALLS of the call the rank is waiting in, or -1. */
@@ -45,14 +50,12 @@ export const RankState = {
 /** Calls that can block, for the report of where each rank is waiting. */
 export const BLOCKING_CALLS = ["Send", "Recv", "Sendrecv", "Probe", "Wait"] as const;
 
-/** Words of a ring header: the producer's and the consumer's counters on separate lines. */
+/** Words of a ring header, on separate lines: the receiver writes one, the sender the other. */
 export const RingWord = {
-  /** Bytes ever published by the sender (u32, wraps). */
-  TAIL: 0,
-  /** 1 while the sender waits for space: the receiver rings its doorbell when it frees some. */
-  SPACE_WAITER: 1,
-  /** Bytes ever released by the receiver (u32, wraps). */
-  HEAD: LINE / 4,
+  /** Bytes ever released by the receiver (u32, wraps), as last given back to the sender. */
+  HEAD: 0,
+  /** 1 while the sender waits for space: the receiver gives space back at once and rings. */
+  SPACE_WAITER: LINE / 4,
 } as const;
 const RING_HEADER = 2 * LINE;
 

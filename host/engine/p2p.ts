@@ -90,18 +90,8 @@ export class Messenger {
     const p = this.#p;
     const eager = bytes <= p.layout.eagerLimit;
     const size = eager ? entryBytes(bytes) : Entry.HEADER_BYTES;
-    const at = this.#reserve(site, dst, size);
-    const w = at >> 2;
-    const ctrl = p.ctrl;
-    ctrl[w + Entry.SIZE] = size;
-    ctrl[w + Entry.CTX] = ctx;
-    ctrl[w + Entry.TAG] = tag;
-    ctrl[w + Entry.BYTES] = bytes;
     let slot = -1;
-    if (eager) {
-      ctrl[w + Entry.KIND] = EntryKind.EAGER;
-      copyBytes(p.memory.u8, ptr, p.ctrlU8, at + Entry.HEADER_BYTES, bytes);
-    } else {
+    if (!eager) {
       slot = this.#freeSlots.pop() ?? -1;
       if (slot < 0) {
         throw new MpiError(
@@ -109,13 +99,24 @@ export class Messenger {
           `more than ${p.layout.slotsPerRank} large sends pending`,
         );
       }
-      Atomics.store(ctrl, this.#slotBase + slot, Slot.PENDING);
+      Atomics.store(p.ctrl, this.#slotBase + slot, Slot.PENDING);
+    }
+    const at = this.#reserve(site, dst, size);
+    const w = at >> 2;
+    const ctrl = p.ctrl;
+    ctrl[w + Entry.CTX] = ctx;
+    ctrl[w + Entry.TAG] = tag;
+    ctrl[w + Entry.BYTES] = bytes;
+    if (eager) {
+      ctrl[w + Entry.KIND] = EntryKind.EAGER;
+      copyBytes(p.memory.u8, ptr, p.ctrlU8, at + Entry.HEADER_BYTES, bytes);
+    } else {
       ctrl[w + Entry.KIND] = EntryKind.RENDEZVOUS;
       ctrl[w + Entry.PTR] = ptr;
       ctrl[w + Entry.SLOT] = slot;
     }
-    this.#writers[dst]?.commit(size);
-    p.bells.ring(dst);
+    (this.#writers[dst] as RingWriter).commit(size);
+    p.bells.ringUnlessWatching(dst, p.rank);
     return slot;
   }
 
@@ -131,6 +132,7 @@ export class Messenger {
   completeSend(site: WaitSite, dst: number, slot: number): void {
     const waiter = this.#p.waiter;
     let blocked = false;
+    waiter.watchDoorbell();
     for (;;) {
       const seen = waiter.current();
       if (this.sendDone(slot)) break;
@@ -155,6 +157,7 @@ export class Messenger {
     if (at >= 0) return at;
     const waiter = this.#p.waiter;
     let blocked = false;
+    waiter.watchDoorbell();
     writer.waitingForSpace = true;
     for (;;) {
       const seen = waiter.current();
@@ -185,8 +188,21 @@ export class Messenger {
    */
   #rest(site: WaitSite, seen: number, blocked: boolean): true {
     if (!blocked) this.#live.blockedIn(site);
+    this.flush();
     this.#p.waiter.sleep(seen);
     return true;
+  }
+
+  /**
+   * Gives every sender back the ring space this rank has released. Runs before the rank
+   * sleeps and when it ends, so that no sender waits for space that is already free.
+   */
+  flush(): void {
+    for (let src = 0; src < this.#readers.length; src++) {
+      const reader = this.#readers[src] as RingReader;
+      reader.flush();
+      this.#wakeWriter(src, reader);
+    }
   }
 
   // ---- receiving -----------------------------------------------------------------------
@@ -210,19 +226,70 @@ export class Messenger {
       this.#deliverEnvelope(env, ptr, capacity, out);
       return;
     }
+    if (src === ANY_SOURCE) this.#recvAny(site, ctx, tag, ptr, capacity, members, out);
+    else this.#recvFrom(site, ctx, src, tag, ptr, capacity, out);
+  }
+
+  /**
+   * Receive from one source: spin on the word of that source's ring where its next entry will
+   * be published (the sender then need not ring the doorbell), and watch the doorbell only to
+   * sleep.
+   */
+  #recvFrom(
+    site: WaitSite,
+    ctx: number,
+    src: number,
+    tag: number,
+    ptr: number,
+    capacity: number,
+    out: Arrival,
+  ): void {
     const waiter = this.#p.waiter;
-    const any = src === ANY_SOURCE;
+    const reader = this.#readers[src] as RingReader;
     let blocked = false;
     for (;;) {
+      let at = this.#poll(src, ctx, tag);
+      if (at < 0) {
+        waiter.watchRing(src);
+        if (this.#spinOn(reader)) continue;
+        waiter.watchDoorbell();
+        const seen = waiter.current();
+        // Whether the sender has ended is read before the last look at its ring: all it sent
+        // before it ended is there by then.
+        const ended = this.#live.ended(src);
+        at = this.#poll(src, ctx, tag);
+        if (at < 0) {
+          if (ended) this.#live.noSender(site);
+          blocked = this.#rest(site, seen, blocked);
+          continue;
+        }
+      }
+      this.#deliverEntry(src, at, ptr, capacity, out);
+      break;
+    }
+    if (blocked) this.#live.unblocked();
+  }
+
+  #recvAny(
+    site: WaitSite,
+    ctx: number,
+    tag: number,
+    ptr: number,
+    capacity: number,
+    members: Int32Array,
+    out: Arrival,
+  ): void {
+    const waiter = this.#p.waiter;
+    let blocked = false;
+    waiter.watchDoorbell();
+    for (;;) {
       const seen = waiter.current();
-      let at = any ? this.#pollAny(ctx, tag, members) : this.#poll(src, ctx, tag);
+      let at = this.#pollAny(ctx, tag, members);
       if (at < 0) {
         this.#live.checkJob();
         if (waiter.spin(seen)) continue;
-        // Whether the senders have ended is read before the last look at the rings: all a
-        // sender sent before it ended is in them by then.
-        const ended = any ? this.#live.allEnded(members) : this.#live.ended(src);
-        at = any ? this.#pollAny(ctx, tag, members) : this.#poll(src, ctx, tag);
+        const ended = this.#live.allEnded(members);
+        at = this.#pollAny(ctx, tag, members);
         if (at < 0) {
           if (ended) this.#live.noSender(site);
           blocked = this.#rest(site, seen, blocked);
@@ -233,6 +300,15 @@ export class Messenger {
       break;
     }
     if (blocked) this.#live.unblocked();
+  }
+
+  /** Spins until `reader`'s sender publishes an entry (true) or the spin runs out (false). */
+  #spinOn(reader: RingReader): boolean {
+    for (let i = this.#p.waiter.spins; i > 0; i--) {
+      if (reader.peek() >= 0) return true;
+      if ((i & 4095) === 0) this.#live.checkJob();
+    }
+    return false;
   }
 
   /** Blocking probe: describes the first matching message without receiving it. */
@@ -246,6 +322,7 @@ export class Messenger {
   ): void {
     const waiter = this.#p.waiter;
     let blocked = false;
+    waiter.watchDoorbell();
     for (;;) {
       const seen = waiter.current();
       if (this.iprobe(ctx, src, tag, members, out)) break;
@@ -417,7 +494,9 @@ export class Messenger {
   }
 
   #wakeWriter(src: number, reader: RingReader): void {
-    if (reader.senderWaiting) this.#p.bells.ring(src);
+    if (!reader.wakeSender) return;
+    reader.wakeSender = false;
+    this.#p.bells.ring(src);
   }
 
   /**

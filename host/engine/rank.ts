@@ -70,6 +70,7 @@ export class RankRuntime {
 
   /** Records how the rank ended and wakes every rank that may be waiting for it. */
   ended(state: typeof RankState.FINISHED | typeof RankState.FAILED): void {
+    this.messenger.flush();
     if (state === RankState.FAILED) Atomics.store(this.ctrl, Job.ABORT, 1);
     Atomics.store(this.ctrl, (this.layout.rank(this.rank) >> 2) + RankWord.STATE, state);
     this.bells.ringAll();
