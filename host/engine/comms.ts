@@ -17,7 +17,8 @@ export interface Communicator {
 
 /** Communicator handles of one rank: COMM_WORLD and COMM_SELF exist from the start. */
 export class Communicators {
-  readonly #byHandle = new Map<number, Communicator>();
+  /** By handle; an array, as every call looks its communicator up. */
+  readonly #byHandle: (Communicator | undefined)[] = [];
 
   constructor(worldRank: number, worldSize: number) {
     const identity = Int32Array.from({ length: worldSize }, (_, r) => r);
@@ -38,12 +39,12 @@ export class Communicators {
       commRanks[world] = r;
     });
     const comm = { handle, ctx, rank, size: worldRanks.length, worldRanks, commRanks, name };
-    this.#byHandle.set(handle, comm);
+    this.#byHandle[handle] = comm;
     return comm;
   }
 
   get(handle: number): Communicator {
-    const comm = this.#byHandle.get(handle);
+    const comm = handle >= 0 ? this.#byHandle[handle] : undefined;
     if (comm !== undefined) return comm;
     if (handle === 0) throw new MpiError(ErrorCode.ERR_COMM, "the communicator is COMM_NULL");
     throw new MpiError(ErrorCode.ERR_COMM, `invalid communicator handle ${handle}`);
