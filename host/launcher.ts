@@ -78,7 +78,7 @@ export class LaunchError extends Error {
 }
 
 /** Polls of the doorbell before sleeping: a spin must outlast a ~30 µs wake-up to pay. */
-const SPINS_DEDICATED = 40_000;
+const SPINS_DEDICATED = 400_000;
 /** With more ranks than cores a spinning rank takes the core its sender needs: sleep soon. */
 const SPINS_OVERSUBSCRIBED = 200;
 /** How long ranks get to unwind after a failure before their workers are terminated. */
