@@ -83,6 +83,11 @@ export class RingWriter extends Ring {
     this.#tail = (this.#tail + size) >>> 0;
   }
 
+  /** Bytes ever published (u32, wraps). */
+  get tail(): number {
+    return this.#tail;
+  }
+
   /** While waiting for space: ask the receiver to give space back at once, and ring. */
   set waitingForSpace(on: boolean) {
     Atomics.store(this.ctrl, this.waiterWord, on ? 1 : 0);
@@ -112,6 +117,11 @@ export class RingReader extends Ring {
   peek(): number {
     const at = this.data + (this.#scanned & this.mask);
     return Atomics.load(this.ctrl, (at >> 2) + Entry.SIZE) === 0 ? -1 : at;
+  }
+
+  /** Counter up to which entries have been read. */
+  get scanned(): number {
+    return this.#scanned;
   }
 
   /** Bytes between the released head and the read position: held by unmatched messages. */

@@ -56,8 +56,31 @@ export const RingWord = {
   HEAD: 0,
   /** 1 while the sender waits for space: the receiver gives space back at once and rings. */
   SPACE_WAITER: LINE / 4,
+  /** The receiver's posted receive for this sender (see Posted), on a line of its own. */
+  POSTED: (2 * LINE) / 4,
 } as const;
-const RING_HEADER = 2 * LINE;
+
+/**
+ * A receive posted by a rank that waits for one source: the sender copies a matching message
+ * straight into the receiver's buffer (one copy, no ring, no handshake) when nothing it sent
+ * earlier is still in the ring. Words from RingWord.POSTED.
+ */
+export const Posted = {
+  /** PostState, moved IDLE → POSTED by the receiver, POSTED → CLAIMED → FILLED by the sender. */
+  STATE: 0,
+  CTX: 1,
+  TAG: 2,
+  PTR: 3,
+  CAPACITY: 4,
+  /** The receiver's read position in the ring when it posted: the sender claims only if its
+   * tail is there, so a direct delivery never overtakes a message in the ring. */
+  SEQ: 5,
+  GOT_TAG: 6,
+  GOT_BYTES: 7,
+} as const;
+
+export const PostState = { IDLE: 0, POSTED: 1, CLAIMED: 2, FILLED: 3 } as const;
+const RING_HEADER = 3 * LINE;
 
 /** Entry header in a ring (8 words, 32 bytes); the payload of an eager entry follows it. */
 export const Entry = {

@@ -2,7 +2,7 @@ import { ANY_SOURCE, ANY_TAG, ErrorCode } from "../abi.js";
 import { entryBytes, RingReader, RingWriter } from "./channels.js";
 import type { Doorbells, Waiter } from "./doorbell.js";
 import { MpiError } from "./errors.js";
-import { Entry, EntryKind, type Layout, Slot } from "./layout.js";
+import { Entry, EntryKind, type Layout, Posted, PostState, RingWord, Slot } from "./layout.js";
 import { Liveness } from "./liveness.js";
 import { type Envelope, Unexpected } from "./matching.js";
 import { type ByteViews, copyBytes, type LinearMemory } from "./memory.js";
@@ -44,6 +44,9 @@ export class Messenger {
   readonly #slotBase: number;
   readonly #freeSlots: number[];
   readonly #live: Liveness;
+  /** Word index of the posted-receive block of each ring into / out of this rank. */
+  readonly #postsIn: Int32Array;
+  readonly #postsOut: Int32Array;
   /** The control memory, where the rings are. */
   readonly #ring: ByteViews;
 
@@ -68,6 +71,14 @@ export class Messenger {
     );
     this.#live = new Liveness(ctrl, layout, rank);
     this.#ring = { u8: parts.ctrlU8, i32: ctrl };
+    this.#postsIn = Int32Array.from(
+      { length: size },
+      (_, src) => (layout.ring(src, rank) >> 2) + RingWord.POSTED,
+    );
+    this.#postsOut = Int32Array.from(
+      { length: size },
+      (_, dst) => (layout.ring(rank, dst) >> 2) + RingWord.POSTED,
+    );
   }
 
   // ---- sending -------------------------------------------------------------------------
@@ -91,6 +102,7 @@ export class Messenger {
     bytes: number,
   ): number {
     const p = this.#p;
+    if (this.#deliverPosted(dst, ctx, tag, ptr, bytes)) return -1;
     const eager = bytes <= p.layout.eagerLimit;
     const size = eager ? entryBytes(bytes) : Entry.HEADER_BYTES;
     let slot = -1;
@@ -234,9 +246,9 @@ export class Messenger {
   }
 
   /**
-   * Receive from one source: spin on the word of that source's ring where its next entry will
-   * be published (the sender then need not ring the doorbell), and watch the doorbell only to
-   * sleep.
+   * Receive from one source. With nothing in its ring yet, the receive is posted: the sender
+   * copies a matching message straight into the buffer. The rank spins on the post and the
+   * ring (the sender then need not ring the doorbell), and watches the doorbell only to sleep.
    */
   #recvFrom(
     site: WaitSite,
@@ -248,29 +260,104 @@ export class Messenger {
     out: Arrival,
   ): void {
     const waiter = this.#p.waiter;
+    const ctrl = this.#p.ctrl;
     const reader = this.#readers[src] as RingReader;
+    const post = this.#postsIn[src] as number;
+    let posted = false;
     let blocked = false;
     for (;;) {
-      let at = this.#poll(src, ctx, tag);
-      if (at < 0) {
-        waiter.watchRing(src);
-        if (this.#spinOn(reader)) continue;
-        waiter.watchDoorbell();
-        const seen = waiter.current();
-        // Whether the sender has ended is read before the last look at its ring: all it sent
-        // before it ended is there by then.
-        const ended = this.#live.ended(src);
-        at = this.#poll(src, ctx, tag);
-        if (at < 0) {
-          if (ended) this.#live.noSender(site);
-          blocked = this.#rest(site, seen, blocked);
-          continue;
+      if (!posted) {
+        const at = this.#poll(src, ctx, tag);
+        if (at >= 0) {
+          this.#deliverEntry(src, at, ptr, capacity, out);
+          break;
         }
+        ctrl[post + Posted.CTX] = ctx;
+        ctrl[post + Posted.TAG] = tag;
+        ctrl[post + Posted.PTR] = ptr;
+        ctrl[post + Posted.CAPACITY] = capacity;
+        ctrl[post + Posted.SEQ] = reader.scanned;
+        Atomics.store(ctrl, post + Posted.STATE, PostState.POSTED);
+        posted = true;
       }
-      this.#deliverEntry(src, at, ptr, capacity, out);
-      break;
+      waiter.watchRing(src);
+      const state = Atomics.load(ctrl, post + Posted.STATE);
+      if (state === PostState.FILLED) {
+        out.src = src;
+        out.tag = ctrl[post + Posted.GOT_TAG] as number;
+        out.bytes = ctrl[post + Posted.GOT_BYTES] as number;
+        Atomics.store(ctrl, post + Posted.STATE, PostState.IDLE);
+        break;
+      }
+      // Something came through the ring (the sender could not claim the post): withdraw the
+      // post and read the ring, unless the sender claimed it meanwhile.
+      if (state === PostState.POSTED && reader.peek() >= 0) {
+        posted = !this.#withdraw(post);
+        continue;
+      }
+      if (this.#spinOn(reader, post)) continue;
+      waiter.watchDoorbell();
+      const seen = waiter.current();
+      // Whether the sender has ended is read before the last look: all it sent before it
+      // ended is in the ring or in the buffer by then.
+      const ended = this.#live.ended(src);
+      const now = Atomics.load(ctrl, post + Posted.STATE);
+      if (now !== PostState.POSTED || reader.peek() >= 0) continue;
+      if (ended) {
+        if (this.#withdraw(post) && this.#poll(src, ctx, tag) < 0) this.#live.noSender(site);
+        posted = false;
+        continue;
+      }
+      blocked = this.#rest(site, seen, blocked);
     }
     if (blocked) this.#live.unblocked();
+  }
+
+  /** Takes back a posted receive; false if the sender has claimed it (it will be FILLED). */
+  #withdraw(post: number): boolean {
+    const ctrl = this.#p.ctrl;
+    return (
+      Atomics.compareExchange(ctrl, post + Posted.STATE, PostState.POSTED, PostState.IDLE) ===
+      PostState.POSTED
+    );
+  }
+
+  /**
+   * The sending side of a posted receive: if `dst` has posted a receive this message matches
+   * and nothing earlier from this rank waits in the ring, claim it and copy the message
+   * straight into the receiver's buffer. Returns whether it did.
+   */
+  #deliverPosted(dst: number, ctx: number, tag: number, ptr: number, bytes: number): boolean {
+    const p = this.#p;
+    const ctrl = p.ctrl;
+    const post = this.#postsOut[dst] as number;
+    if (Atomics.load(ctrl, post + Posted.STATE) !== PostState.POSTED) return false;
+    const wanted = ctrl[post + Posted.TAG] as number;
+    if (
+      ctrl[post + Posted.CTX] !== ctx ||
+      (wanted !== ANY_TAG && wanted !== tag) ||
+      bytes > (ctrl[post + Posted.CAPACITY] as number) ||
+      (ctrl[post + Posted.SEQ] as number) >>> 0 !== (this.#writers[dst] as RingWriter).tail
+    ) {
+      return false;
+    }
+    if (
+      Atomics.compareExchange(ctrl, post + Posted.STATE, PostState.POSTED, PostState.CLAIMED) !==
+      PostState.POSTED
+    ) {
+      return false;
+    }
+    const to = (ctrl[post + Posted.PTR] as number) >>> 0;
+    const peer = p.peers[dst] as LinearMemory;
+    if (!peer.contains(to, bytes)) {
+      throw new MpiError(ErrorCode.ERR_INTERN, `rank ${dst} posted a buffer outside its memory`);
+    }
+    copyBytes(p.memory, ptr, peer, to, bytes);
+    ctrl[post + Posted.GOT_TAG] = tag;
+    ctrl[post + Posted.GOT_BYTES] = bytes;
+    Atomics.store(ctrl, post + Posted.STATE, PostState.FILLED);
+    p.bells.ringUnlessWatching(dst, p.rank);
+    return true;
   }
 
   #recvAny(
@@ -305,10 +392,12 @@ export class Messenger {
     if (blocked) this.#live.unblocked();
   }
 
-  /** Spins until `reader`'s sender publishes an entry (true) or the spin runs out (false). */
-  #spinOn(reader: RingReader): boolean {
+  /** Spins until the post is filled or the ring has an entry (true), or the spin runs out. */
+  #spinOn(reader: RingReader, post: number): boolean {
+    const ctrl = this.#p.ctrl;
+    const state = post + Posted.STATE;
     for (let i = this.#p.waiter.spins; i > 0; i--) {
-      if (reader.peek() >= 0) return true;
+      if (Atomics.load(ctrl, state) === PostState.FILLED || reader.peek() >= 0) return true;
       if ((i & 4095) === 0) this.#live.checkJob();
     }
     return false;
