@@ -102,8 +102,10 @@ export class Messenger {
     bytes: number,
   ): number {
     const p = this.#p;
-    if (this.#deliverPosted(dst, ctx, tag, ptr, bytes)) return -1;
     const eager = bytes <= p.layout.eagerLimit;
+    // Larger messages are pulled by the receiver instead: on these machines a core reads
+    // another core's lines faster than it writes lines another core holds.
+    if (eager && this.#deliverPosted(dst, ctx, tag, ptr, bytes)) return -1;
     const size = eager ? entryBytes(bytes) : Entry.HEADER_BYTES;
     let slot = -1;
     if (!eager) {
