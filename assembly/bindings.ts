@@ -70,6 +70,177 @@ export declare function probe(source: i32, tag: i32, comm: i32, status_out: usiz
 @external("wasmpi", "iprobe")
 export declare function iprobe(source: i32, tag: i32, comm: i32, flag_out: usize, status_out: usize): i32;
 
+// ---- collectives ----
+
+// @ts-ignore: decorator
+@external("wasmpi", "barrier")
+export declare function barrier(comm: i32): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "bcast")
+export declare function bcast(buf: usize, count: i32, datatype: i32, root: i32, comm: i32): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "scatter")
+export declare function scatter(
+  sendbuf: usize,
+  sendcount: i32,
+  sendtype: i32,
+  recvbuf: usize,
+  recvcount: i32,
+  recvtype: i32,
+  root: i32,
+  comm: i32,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "gather")
+export declare function gather(
+  sendbuf: usize,
+  sendcount: i32,
+  sendtype: i32,
+  recvbuf: usize,
+  recvcount: i32,
+  recvtype: i32,
+  root: i32,
+  comm: i32,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "allgather")
+export declare function allgather(
+  sendbuf: usize,
+  sendcount: i32,
+  sendtype: i32,
+  recvbuf: usize,
+  recvcount: i32,
+  recvtype: i32,
+  comm: i32,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "alltoall")
+export declare function alltoall(
+  sendbuf: usize,
+  sendcount: i32,
+  sendtype: i32,
+  recvbuf: usize,
+  recvcount: i32,
+  recvtype: i32,
+  comm: i32,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "scatterv")
+export declare function scatterv(
+  sendbuf: usize,
+  sendcounts: usize,
+  displs: usize,
+  sendtype: i32,
+  recvbuf: usize,
+  recvcount: i32,
+  recvtype: i32,
+  root: i32,
+  comm: i32,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "gatherv")
+export declare function gatherv(
+  sendbuf: usize,
+  sendcount: i32,
+  sendtype: i32,
+  recvbuf: usize,
+  recvcounts: usize,
+  displs: usize,
+  recvtype: i32,
+  root: i32,
+  comm: i32,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "allgatherv")
+export declare function allgatherv(
+  sendbuf: usize,
+  sendcount: i32,
+  sendtype: i32,
+  recvbuf: usize,
+  recvcounts: usize,
+  displs: usize,
+  recvtype: i32,
+  comm: i32,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "alltoallv")
+export declare function alltoallv(
+  sendbuf: usize,
+  sendcounts: usize,
+  sdispls: usize,
+  sendtype: i32,
+  recvbuf: usize,
+  recvcounts: usize,
+  rdispls: usize,
+  recvtype: i32,
+  comm: i32,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "reduce")
+export declare function reduce(
+  sendbuf: usize,
+  recvbuf: usize,
+  count: i32,
+  datatype: i32,
+  op: i32,
+  root: i32,
+  comm: i32,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "allreduce")
+export declare function allreduce(
+  sendbuf: usize,
+  recvbuf: usize,
+  count: i32,
+  datatype: i32,
+  op: i32,
+  comm: i32,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "scan")
+export declare function scan(
+  sendbuf: usize,
+  recvbuf: usize,
+  count: i32,
+  datatype: i32,
+  op: i32,
+  comm: i32,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "exscan")
+export declare function exscan(
+  sendbuf: usize,
+  recvbuf: usize,
+  count: i32,
+  datatype: i32,
+  op: i32,
+  comm: i32,
+): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "reduce_scatter_block")
+export declare function reduce_scatter_block(
+  sendbuf: usize,
+  recvbuf: usize,
+  recvcount: i32,
+  datatype: i32,
+  op: i32,
+  comm: i32,
+): i32;
+
 // @ts-ignore: decorator
 @external("wasmpi", "abort")
 export declare function abort(comm: i32, errorcode: i32): i32;

@@ -100,6 +100,9 @@ export const Op = {
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
+/** Sends nothing of its own: the data is already in place in the receive buffer (MPI_IN_PLACE). */
+export const IN_PLACE = -1;
+
 /** Communicator handles that exist in every job. */
 export const Comm = { NULL: 0, WORLD: 1, SELF: 2 } as const;
 
@@ -121,6 +124,11 @@ export const Status = {
 } as const;
 
 const comm: Param = { name: "comm", type: "i32", doc: "communicator handle" };
+const root: Param = {
+  name: "root",
+  type: "i32",
+  doc: "rank whose data is the source or destination",
+};
 const statusOut: Param = {
   name: "status_out",
   type: "ptr",
@@ -249,6 +257,219 @@ export const FUNCTIONS = {
     result: "i32",
     blocks: false,
     doc: "Tells whether a matching message can be received now, and describes it.",
+  },
+  barrier: {
+    params: [comm],
+    result: "i32",
+    blocks: true,
+    doc: "Returns once every rank of `comm` has called it.",
+  },
+  bcast: {
+    params: [
+      { name: "buf", type: "ptr", doc: "the data at the root; where it is written elsewhere" },
+      { name: "count", type: "i32", doc: "number of elements" },
+      { name: "datatype", type: "i32", doc: "datatype code" },
+      root,
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Copies the root's buffer into every rank's buffer.",
+  },
+  scatter: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "size × sendcount elements, read at the root only" },
+      { name: "sendcount", type: "i32", doc: "elements for each rank (root only)" },
+      { name: "sendtype", type: "i32", doc: "datatype code (root only)" },
+      { name: "recvbuf", type: "ptr", doc: "this rank's block, or IN_PLACE at the root" },
+      { name: "recvcount", type: "i32", doc: "elements of the block" },
+      { name: "recvtype", type: "i32", doc: "datatype code" },
+      root,
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Rank i receives the i-th block of the root's send buffer.",
+  },
+  gather: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "this rank's block, or IN_PLACE at the root" },
+      { name: "sendcount", type: "i32", doc: "elements of the block" },
+      { name: "sendtype", type: "i32", doc: "datatype code" },
+      {
+        name: "recvbuf",
+        type: "ptr",
+        doc: "size × recvcount elements at the root; ignored elsewhere",
+      },
+      { name: "recvcount", type: "i32", doc: "elements from each rank (root only)" },
+      { name: "recvtype", type: "i32", doc: "datatype code (root only)" },
+      root,
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "The root receives every rank's block, in rank order.",
+  },
+  allgather: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "this rank's block, or IN_PLACE" },
+      { name: "sendcount", type: "i32", doc: "elements of the block" },
+      { name: "sendtype", type: "i32", doc: "datatype code" },
+      { name: "recvbuf", type: "ptr", doc: "size × recvcount elements" },
+      { name: "recvcount", type: "i32", doc: "elements from each rank" },
+      { name: "recvtype", type: "i32", doc: "datatype code" },
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Every rank receives every rank's block, in rank order.",
+  },
+  alltoall: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "size blocks, the j-th for rank j" },
+      { name: "sendcount", type: "i32", doc: "elements of each block" },
+      { name: "sendtype", type: "i32", doc: "datatype code" },
+      { name: "recvbuf", type: "ptr", doc: "size blocks, the j-th from rank j" },
+      { name: "recvcount", type: "i32", doc: "elements of each block" },
+      { name: "recvtype", type: "i32", doc: "datatype code" },
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Rank j's i-th block goes to rank i's j-th block.",
+  },
+  scatterv: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "the blocks, read at the root only" },
+      { name: "sendcounts", type: "ptr", doc: "size i32 element counts (root only)" },
+      { name: "displs", type: "ptr", doc: "size i32 element offsets into sendbuf (root only)" },
+      { name: "sendtype", type: "i32", doc: "datatype code (root only)" },
+      { name: "recvbuf", type: "ptr", doc: "this rank's block, or IN_PLACE at the root" },
+      { name: "recvcount", type: "i32", doc: "elements of the block" },
+      { name: "recvtype", type: "i32", doc: "datatype code" },
+      root,
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Scatter with a count and an offset per rank.",
+  },
+  gatherv: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "this rank's block, or IN_PLACE at the root" },
+      { name: "sendcount", type: "i32", doc: "elements of the block" },
+      { name: "sendtype", type: "i32", doc: "datatype code" },
+      { name: "recvbuf", type: "ptr", doc: "where the blocks go at the root; ignored elsewhere" },
+      { name: "recvcounts", type: "ptr", doc: "size i32 element counts (root only)" },
+      { name: "displs", type: "ptr", doc: "size i32 element offsets into recvbuf (root only)" },
+      { name: "recvtype", type: "i32", doc: "datatype code (root only)" },
+      root,
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Gather with a count and an offset per rank.",
+  },
+  allgatherv: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "this rank's block, or IN_PLACE" },
+      { name: "sendcount", type: "i32", doc: "elements of the block" },
+      { name: "sendtype", type: "i32", doc: "datatype code" },
+      { name: "recvbuf", type: "ptr", doc: "where the blocks go" },
+      { name: "recvcounts", type: "ptr", doc: "size i32 element counts" },
+      { name: "displs", type: "ptr", doc: "size i32 element offsets into recvbuf" },
+      { name: "recvtype", type: "i32", doc: "datatype code" },
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Allgather with a count and an offset per rank.",
+  },
+  alltoallv: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "the outgoing blocks" },
+      { name: "sendcounts", type: "ptr", doc: "size i32 element counts, the j-th for rank j" },
+      { name: "sdispls", type: "ptr", doc: "size i32 element offsets into sendbuf" },
+      { name: "sendtype", type: "i32", doc: "datatype code" },
+      { name: "recvbuf", type: "ptr", doc: "the incoming blocks" },
+      { name: "recvcounts", type: "ptr", doc: "size i32 element counts, the j-th from rank j" },
+      { name: "rdispls", type: "ptr", doc: "size i32 element offsets into recvbuf" },
+      { name: "recvtype", type: "i32", doc: "datatype code" },
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Alltoall with a count and an offset per block.",
+  },
+  reduce: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "this rank's operand, or IN_PLACE at the root" },
+      { name: "recvbuf", type: "ptr", doc: "the result at the root; ignored elsewhere" },
+      { name: "count", type: "i32", doc: "number of elements" },
+      { name: "datatype", type: "i32", doc: "datatype code" },
+      { name: "op", type: "i32", doc: "op code" },
+      root,
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Combines every rank's operand element-wise with `op`; the root gets the result.",
+  },
+  allreduce: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "this rank's operand, or IN_PLACE" },
+      { name: "recvbuf", type: "ptr", doc: "the result" },
+      { name: "count", type: "i32", doc: "number of elements" },
+      { name: "datatype", type: "i32", doc: "datatype code" },
+      { name: "op", type: "i32", doc: "op code" },
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Combines every rank's operand element-wise with `op`; every rank gets the result.",
+  },
+  scan: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "this rank's operand, or IN_PLACE" },
+      { name: "recvbuf", type: "ptr", doc: "the combination of ranks 0..this one" },
+      { name: "count", type: "i32", doc: "number of elements" },
+      { name: "datatype", type: "i32", doc: "datatype code" },
+      { name: "op", type: "i32", doc: "op code" },
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Inclusive prefix reduction.",
+  },
+  exscan: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "this rank's operand, or IN_PLACE" },
+      {
+        name: "recvbuf",
+        type: "ptr",
+        doc: "the combination of ranks 0..this one - 1 (rank 0's is left unchanged)",
+      },
+      { name: "count", type: "i32", doc: "number of elements" },
+      { name: "datatype", type: "i32", doc: "datatype code" },
+      { name: "op", type: "i32", doc: "op code" },
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Exclusive prefix reduction.",
+  },
+  reduce_scatter_block: {
+    params: [
+      { name: "sendbuf", type: "ptr", doc: "size × recvcount elements, or IN_PLACE" },
+      { name: "recvbuf", type: "ptr", doc: "this rank's block of the result" },
+      { name: "recvcount", type: "i32", doc: "elements of each block" },
+      { name: "datatype", type: "i32", doc: "datatype code" },
+      { name: "op", type: "i32", doc: "op code" },
+      comm,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Reduces size blocks element-wise; rank i gets block i of the result.",
   },
   abort: {
     params: [comm, { name: "errorcode", type: "i32", doc: "exit code of the job" }],

@@ -1,7 +1,5 @@
 import {
-  ANY_SOURCE,
   ANY_TAG,
-  DATATYPE_SIZES,
   ERROR_NAMES,
   ErrorCode,
   FUNCTIONS,
@@ -9,15 +7,16 @@ import {
   MODULE,
   PROC_NULL,
   Status,
-  TAG_UB,
 } from "../abi.js";
+import { Checks } from "./checks.js";
+import { collectiveImports } from "./collective-imports.js";
 import type { Communicator } from "./comms.js";
 import { MpiError, RankFailure } from "./errors.js";
 import type { Arrival } from "./p2p.js";
 import type { RankRuntime } from "./rank.js";
 import type { BlockingCall, WaitSite } from "./sites.js";
 
-type Implementation = (...args: number[]) => number | undefined;
+export type Implementation = (...args: number[]) => number | undefined;
 
 const utf8 = new TextDecoder();
 const utf8Encoder = new TextEncoder();
@@ -29,77 +28,20 @@ const utf8Encoder = new TextEncoder();
  * calls to end the job with a report naming the call.
  */
 export function buildImports(rt: RankRuntime): Record<string, Implementation> {
-  let lastCode = 0;
-  let lastReason = "";
+  const checks = new Checks(rt.memory);
   const arrival: Arrival = { src: 0, tag: 0, bytes: 0 };
   const mem = rt.memory;
-
-  /** The code an MpiError stands for (kept with its reason for `fatal`); rethrows the rest. */
-  const codeOf = (error: unknown): number => {
-    if (error instanceof MpiError) {
-      lastCode = error.code;
-      lastReason = error.reason;
-      return error.code;
-    }
-    throw error;
-  };
-
-  /** Runs `body` and turns an MpiError into its code (the calls on hot paths inline this). */
-  const guard = (body: () => void): number => {
-    try {
-      body();
-      return 0;
-    } catch (error) {
-      return codeOf(error);
-    }
-  };
-
-  const range = (what: string, ptr: number, bytes: number): number => {
-    const start = ptr >>> 0;
-    if (!mem.contains(start, bytes)) {
-      throw new MpiError(
-        ErrorCode.ERR_BUFFER,
-        `${what} [${start}, ${start + bytes}) lies outside the rank's memory (${mem.byteLength} bytes)`,
-      );
-    }
-    return start;
-  };
-
-  /** Validates a (buffer, count, datatype) triple; returns its length in bytes. */
-  const bufferBytes = (what: string, ptr: number, count: number, datatype: number): number => {
-    const size = DATATYPE_SIZES[datatype];
-    if (size === undefined) throw new MpiError(ErrorCode.ERR_TYPE, `invalid datatype ${datatype}`);
-    if (count < 0) throw new MpiError(ErrorCode.ERR_COUNT, `negative count ${count}`);
-    const bytes = count * size;
-    if (bytes > 0x7fffffff) {
-      throw new MpiError(ErrorCode.ERR_COUNT, `count ${count} is larger than a rank's memory`);
-    }
-    range(what, ptr, bytes);
-    return bytes;
-  };
-
-  const rankIn = (comm: Communicator, rank: number, role: string, wildcard: boolean): void => {
-    if (rank === PROC_NULL || (wildcard && rank === ANY_SOURCE)) return;
-    if (rank < 0 || rank >= comm.size) {
-      throw new MpiError(
-        ErrorCode.ERR_RANK,
-        `invalid ${role} rank ${rank} (${comm.name} has ${comm.size} rank${comm.size === 1 ? "" : "s"})`,
-      );
-    }
-  };
-
-  const tagOk = (tag: number, wildcard: boolean): void => {
-    if ((wildcard && tag === ANY_TAG) || (tag >= 0 && tag <= TAG_UB)) return;
-    throw new MpiError(
-      ErrorCode.ERR_TAG,
-      `invalid tag ${tag} (tags are 0..${TAG_UB}${wildcard ? ", or ANY_TAG" : ""})`,
-    );
-  };
-
-  const writeI32 = (what: string, ptr: number, value: number): void => {
-    const at = range(what, ptr, 4);
-    mem.data.setInt32(at, value, true);
-  };
+  const codeOf = (error: unknown): number => checks.codeOf(error);
+  const guard = (body: () => void): number => checks.guard(body);
+  const range = (what: string, ptr: number, bytes: number): number =>
+    checks.range(what, ptr, bytes);
+  const bufferBytes = (what: string, ptr: number, count: number, datatype: number): number =>
+    checks.bufferBytes(what, ptr, count, datatype);
+  const rankIn = (comm: Communicator, rank: number, role: string, wildcard: boolean): void =>
+    checks.rankIn(comm, rank, role, wildcard);
+  const tagOk = (tag: number, wildcard: boolean): void => checks.tag(tag, wildcard);
+  const writeI32 = (what: string, ptr: number, value: number): void =>
+    checks.writeI32(what, ptr, value);
 
   const statusAt = (ptr: number): number => (ptr === 0 ? 0 : range("status", ptr, Status.SIZE));
 
@@ -131,6 +73,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
     rank < 0 ? rank : (comm.worldRanks[rank] as number);
 
   const impl: Record<FunctionName, Implementation> = {
+    ...collectiveImports(rt, checks),
     comm_rank: (commHandle, out) =>
       guard(() => writeI32("rank_out", out, rt.comms.get(commHandle).rank)),
 
@@ -352,7 +295,9 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
     fatal: (call, callLen, code) => {
       const name = readText(call, callLen) ?? "call";
       const reason =
-        code === lastCode && lastReason !== "" ? lastReason : `error ${ERROR_NAMES[code] ?? code}`;
+        code === checks.lastCode && checks.lastReason !== ""
+          ? checks.lastReason
+          : `error ${ERROR_NAMES[code] ?? code}`;
       throw new RankFailure(`${name}: ${reason}`);
     },
 

@@ -47,8 +47,34 @@ export const RankState = {
   FAILED: 3,
 } as const;
 
+/** The collectives, as named in errors (the kernel API's spelling). */
+export const COLLECTIVE_CALLS = [
+  "Barrier",
+  "Bcast",
+  "Scatter",
+  "Gather",
+  "Allgather",
+  "Alltoall",
+  "Scatterv",
+  "Gatherv",
+  "Allgatherv",
+  "Alltoallv",
+  "Reduce",
+  "Allreduce",
+  "Scan",
+  "Exscan",
+  "Reduce_scatter_block",
+] as const;
+
 /** Calls that can block, for the report of where each rank is waiting. */
-export const BLOCKING_CALLS = ["Send", "Recv", "Sendrecv", "Probe", "Wait"] as const;
+export const BLOCKING_CALLS = [
+  "Send",
+  "Recv",
+  "Sendrecv",
+  "Probe",
+  "Wait",
+  ...COLLECTIVE_CALLS,
+] as const;
 
 /** Words of a ring header, on separate lines: the receiver writes one, the sender the other. */
 export const RingWord = {
@@ -101,6 +127,39 @@ export const EntryKind = { EAGER: 1, RENDEZVOUS: 2, PAD: 3 } as const;
 /** Slot states of a rendezvous transfer. */
 export const Slot = { FREE: 0, PENDING: 1, DONE: 2 } as const;
 
+/**
+ * Words of a rank's record in a communicator's collective area: stage counters on the first
+ * line (each is the number of the last collective that reached the stage), the call's
+ * arguments on the second, both written only by the owner and read by its peers.
+ */
+export const Coll = {
+  /** Arguments published: peers may read them and the buffers they point to. Holds the
+   * collective's number and the call's index together (see collectives.ts). */
+  ENTERED: 0,
+  /** Middle of two-phase algorithms: this rank's share is written. */
+  MID: 1,
+  /** Done reading peers' buffers. */
+  DONE: 2,
+  ROOT: 17,
+  SEND: 18,
+  RECV: 19,
+  /** Bytes this rank sends (or holds, for reductions). */
+  BYTES: 20,
+  /** Bytes this rank receives per block. */
+  RECV_BYTES: 21,
+  COUNTS: 22,
+  DISPLS: 23,
+  RECV_COUNTS: 24,
+  RECV_DISPLS: 25,
+  DATATYPE: 26,
+  OP: 27,
+  /** Element size of the counts' datatype (v-variants count elements). */
+  ELEMENT: 28,
+} as const;
+
+/** Communicator contexts with a collective area; COMM_WORLD is 0, COMM_SELF 1. */
+export const MAX_CONTEXTS = 64;
+
 export interface LayoutOptions {
   /** Bytes of each pair's ring (a power of two). */
   ringBytes?: number;
@@ -122,6 +181,8 @@ export interface Layout {
   ring(src: number, dst: number): number;
   /** Byte offset of that ring's data. */
   ringData(src: number, dst: number): number;
+  /** Byte offset of world rank r's record in the collective area of context `ctx`. */
+  coll(ctx: number, r: number): number;
 }
 
 /** Total bytes of rings per job: rings shrink as pairs multiply (n² of them). */
@@ -153,15 +214,18 @@ export function layout(size: number, options: LayoutOptions = {}): Layout {
   const slotBytes = Math.ceil((SLOTS_PER_RANK * 4) / LINE) * LINE;
   const ringsAt = slotsAt + size * slotBytes;
   const ringStride = RING_HEADER + ringBytes;
+  const collAt = ringsAt + size * size * ringStride;
+  const record = 2 * LINE;
   return {
     size,
     ringBytes,
     eagerLimit,
     slotsPerRank: SLOTS_PER_RANK,
-    totalBytes: ringsAt + size * size * ringStride,
+    totalBytes: collAt + MAX_CONTEXTS * size * record,
     rank: (r) => ranksAt + r * rankBytes,
     slots: (r) => slotsAt + r * slotBytes,
     ring: (src, dst) => ringsAt + (src * size + dst) * ringStride,
     ringData: (src, dst) => ringsAt + (src * size + dst) * ringStride + RING_HEADER,
+    coll: (ctx, r) => collAt + (ctx * size + r) * record,
   };
 }

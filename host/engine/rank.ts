@@ -1,6 +1,8 @@
+import { Collectives } from "./collectives.js";
 import { Communicators } from "./comms.js";
 import { Doorbells, Waiter } from "./doorbell.js";
 import { Job, type Layout, layout, RankState, RankWord } from "./layout.js";
+import { Liveness } from "./liveness.js";
 import { LinearMemory } from "./memory.js";
 import { Messenger } from "./p2p.js";
 import { Requests } from "./requests.js";
@@ -31,6 +33,7 @@ export class RankRuntime {
   readonly memory: LinearMemory;
   readonly comms: Communicators;
   readonly messenger: Messenger;
+  readonly collectives: Collectives;
   readonly bells: Doorbells;
   readonly requests = new Requests();
   readonly hostname: string;
@@ -57,6 +60,16 @@ export class RankRuntime {
       peers,
       bells: this.bells,
       waiter,
+    });
+    this.collectives = new Collectives({
+      rank: setup.rank,
+      layout: this.layout,
+      ctrl: this.ctrl,
+      memory: this.memory,
+      peers,
+      bells: this.bells,
+      waiter,
+      live: new Liveness(this.ctrl, this.layout, setup.rank),
     });
     this.hostname = setup.hostname;
     this.wtick = setup.wtick;

@@ -1,5 +1,5 @@
 import { ANY_SOURCE, ANY_TAG } from "../abi.js";
-import type { BLOCKING_CALLS } from "./layout.js";
+import { type BLOCKING_CALLS, COLLECTIVE_CALLS } from "./layout.js";
 
 export type BlockingCall = (typeof BLOCKING_CALLS)[number];
 
@@ -14,7 +14,10 @@ export interface WaitSite {
   comm: number;
 }
 
+const COLLECTIVE: ReadonlySet<string> = new Set(COLLECTIVE_CALLS);
+
 export function describe(site: WaitSite): string {
+  if (COLLECTIVE.has(site.call)) return `waiting for rank ${site.peer}, collective #${site.tag}`;
   const peer = site.peer === ANY_SOURCE && !site.sending ? "ANY_SOURCE" : String(site.peer);
   const tag = site.tag === ANY_TAG && !site.sending ? "ANY_TAG" : String(site.tag);
   return `${site.sending ? "dest" : "source"}=${peer}, tag=${tag}`;
