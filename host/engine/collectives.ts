@@ -2,9 +2,9 @@ import { DATATYPE_NAMES, DATATYPE_SIZES, ErrorCode, IN_PLACE } from "../abi.js";
 import type { Communicator } from "./comms.js";
 import type { Doorbells, Waiter } from "./doorbell.js";
 import { MpiError } from "./errors.js";
-import { COLLECTIVE_CALLS, Coll, type Layout } from "./layout.js";
+import { COLLECTIVE_CALLS, Coll, INLINE_BYTES, type Layout } from "./layout.js";
 import type { Liveness } from "./liveness.js";
-import { copyBytes, type LinearMemory } from "./memory.js";
+import { type ByteViews, copyBytes, type LinearMemory } from "./memory.js";
 import { accumulate, combine } from "./reduce.js";
 
 export type CollectiveCall = (typeof COLLECTIVE_CALLS)[number];
@@ -50,6 +50,13 @@ function reached(value: number, seq: number): boolean {
   return ((value - seq) & SEQ_MASK) < 1 << (31 - CALL_BITS);
 }
 
+/**
+ * An inline slot starts with the arguments its readers check (a peer that has moved on may
+ * already be rewriting its record, but not this slot), then the operand.
+ */
+const Inline = { ROOT: 0, BYTES: 1, DATATYPE: 2, OP: 3, DATA: 16 } as const;
+const INLINE_DATA = INLINE_BYTES - Inline.DATA;
+
 /** Reductions of up to this many bytes combine every operand in every rank: two rounds. */
 const SMALL_REDUCTION = 16 << 10;
 
@@ -64,11 +71,14 @@ export class Collectives {
   readonly #p: CollectiveParts;
   /** Collectives started per context: the stage numbers. */
   readonly #seq = new Int32Array(64);
+  /** The control memory (where the inline slots are) as views. */
+  readonly #ctrlViews: ByteViews;
   /** Results of reductions that cannot be written in place while peers still read. */
   #scratch = new ArrayBuffer(1024);
 
   constructor(parts: CollectiveParts) {
     this.#p = parts;
+    this.#ctrlViews = { u8: new Uint8Array(parts.ctrl.buffer), i32: parts.ctrl };
   }
 
   barrier(comm: Communicator): void {
@@ -77,13 +87,28 @@ export class Collectives {
   }
 
   bcast(comm: Communicator, ptr: number, bytes: number, root: number): void {
+    if (bytes <= INLINE_DATA) {
+      const isRoot = comm.rank === root;
+      const seq = this.#enter(comm, "Bcast", { root, bytes }, isRoot ? ptr : -1, bytes);
+      if (isRoot) return;
+      this.#awaitRank(comm, root, Coll.ENTERED, seq, "Bcast");
+      const slot = this.#inline(comm, root, seq);
+      const h = slot >> 2;
+      this.#sameRoot(comm, h + Inline.ROOT, root, "Bcast");
+      const rootBytes = this.#p.ctrl[h + Inline.BYTES] as number;
+      if (rootBytes !== bytes) {
+        throw mismatch(`the root sends ${rootBytes} bytes, this rank's buffer holds ${bytes}`);
+      }
+      copyBytes(this.#ctrlViews, slot + Inline.DATA, this.#p.memory, ptr, bytes);
+      return;
+    }
     const seq = this.#enter(comm, "Bcast", { root, send: ptr, bytes });
     if (comm.rank === root) {
       this.#awaitAll(comm, Coll.DONE, seq, "Bcast");
       return;
     }
     const r = this.#awaitRank(comm, root, Coll.ENTERED, seq, "Bcast");
-    this.#sameRoot(comm, r, root, "Bcast");
+    this.#sameRoot(comm, r + Coll.ROOT, root, "Bcast");
     const rootBytes = this.#word(r, comm, Coll.BYTES);
     if (rootBytes !== bytes) {
       throw mismatch(`the root sends ${rootBytes} bytes, this rank's buffer holds ${bytes}`);
@@ -102,7 +127,7 @@ export class Collectives {
       return;
     }
     const r = this.#awaitRank(comm, root, Coll.ENTERED, seq, "Scatter");
-    this.#sameRoot(comm, r, root, "Scatter");
+    this.#sameRoot(comm, r + Coll.ROOT, root, "Scatter");
     this.#sameBlock(comm, r, blockBytes, "the root sends");
     const from = this.#word(r, comm, Coll.SEND) + me * blockBytes;
     this.#pull(comm, root, from, this.#p.memory, recv, blockBytes);
@@ -119,7 +144,7 @@ export class Collectives {
       return;
     }
     const r = this.#awaitRank(comm, root, Coll.ENTERED, seq, "Gather");
-    this.#sameRoot(comm, r, root, "Gather");
+    this.#sameRoot(comm, r + Coll.ROOT, root, "Gather");
     this.#sameBlock(comm, r, blockBytes, "the root receives");
     const to = this.#word(r, comm, Coll.RECV) + me * blockBytes;
     this.#push(comm, root, send, to, blockBytes);
@@ -179,7 +204,7 @@ export class Collectives {
       return;
     }
     const r = this.#awaitRank(comm, root, Coll.ENTERED, seq, "Scatterv");
-    this.#sameRoot(comm, r, root, "Scatterv");
+    this.#sameRoot(comm, r + Coll.ROOT, root, "Scatterv");
     const rootMem = this.#memoryOf(comm, root);
     const at = this.#word(r, comm, Coll.COUNTS) + me * 4;
     const displAt = this.#word(r, comm, Coll.DISPLS) + me * 4;
@@ -218,7 +243,7 @@ export class Collectives {
       return;
     }
     const r = this.#awaitRank(comm, root, Coll.ENTERED, seq, "Gatherv");
-    this.#sameRoot(comm, r, root, "Gatherv");
+    this.#sameRoot(comm, r + Coll.ROOT, root, "Gatherv");
     const rootMem = this.#memoryOf(comm, root);
     const [count, displ] = readPair(
       rootMem,
@@ -323,11 +348,20 @@ export class Collectives {
   ): void {
     const size = DATATYPE_SIZES[datatype] as number;
     const bytes = count * size;
-    const seq = this.#enter(comm, call, { root, send, recv, bytes, datatype, op });
-    this.#awaitAll(comm, Coll.ENTERED, seq, call);
-    this.#sameReduction(comm, bytes, datatype, op, root);
     const me = comm.rank;
     const all = root < 0;
+    const args = { root, send, recv, bytes, datatype, op };
+    if (bytes <= INLINE_DATA) {
+      const seq = this.#enter(comm, call, args, send === IN_PLACE ? recv : send, bytes);
+      if (!all && me !== root) return;
+      this.#awaitAll(comm, Coll.ENTERED, seq, call);
+      this.#sameReduction(comm, bytes, datatype, op, root, seq);
+      this.#combineInline(comm, seq, comm.size, recv, count, datatype, op);
+      return;
+    }
+    const seq = this.#enter(comm, call, args);
+    this.#awaitAll(comm, Coll.ENTERED, seq, call);
+    this.#sameReduction(comm, bytes, datatype, op, root);
     if (bytes <= SMALL_REDUCTION || comm.size === 1) {
       if (all || me === root) {
         const scratch = this.#scratchOf(bytes);
@@ -396,10 +430,20 @@ export class Collectives {
   ): void {
     const size = DATATYPE_SIZES[datatype] as number;
     const bytes = count * size;
-    const seq = this.#enter(comm, call, { send, recv, bytes, datatype, op });
+    const upTo = call === "Scan" ? comm.rank + 1 : comm.rank;
+    const args = { send, recv, bytes, datatype, op };
+    if (bytes <= INLINE_DATA) {
+      const seq = this.#enter(comm, call, args, send === IN_PLACE ? recv : send, bytes);
+      for (let j = 0; j < upTo; j++) {
+        if (j !== comm.rank) this.#awaitRank(comm, j, Coll.ENTERED, seq, call);
+      }
+      this.#sameReduction(comm, bytes, datatype, op, -1, seq, upTo);
+      if (upTo > 0) this.#combineInline(comm, seq, upTo, recv, count, datatype, op);
+      return;
+    }
+    const seq = this.#enter(comm, call, args);
     this.#awaitAll(comm, Coll.ENTERED, seq, call);
     this.#sameReduction(comm, bytes, datatype, op, -1);
-    const upTo = call === "Scan" ? comm.rank + 1 : comm.rank;
     if (upTo === 0) {
       this.#finish(comm, seq, call);
       return;
@@ -432,10 +476,34 @@ export class Collectives {
 
   // ---- the protocol --------------------------------------------------------------------
 
-  /** Publishes this rank's arguments for the next collective on `comm`; returns its number. */
-  #enter(comm: Communicator, call: CollectiveCall, args: Args): number {
+  /**
+   * Publishes this rank's arguments for the next collective on `comm`; returns its number.
+   * With `inline` >= 0, first copies `bytes` from that address into this rank's inline slot,
+   * once every peer has entered the previous collective (and so is done with the slot's
+   * last use, two collectives ago).
+   */
+  #enter(comm: Communicator, call: CollectiveCall, args: Args, inline = -1, bytes = 0): number {
     const { ctrl } = this.#p;
     const seq = ((this.#seq[comm.ctx] as number) + 1) & SEQ_MASK;
+    if (inline >= 0) {
+      for (let i = 1; i < comm.size; i++) {
+        this.#awaitRank(
+          comm,
+          (comm.rank + i) % comm.size,
+          Coll.ENTERED,
+          (seq - 1) & SEQ_MASK,
+          call,
+          false,
+        );
+      }
+      const slot = this.#inline(comm, comm.rank, seq);
+      const h = slot >> 2;
+      ctrl[h + Inline.ROOT] = args.root ?? -1;
+      ctrl[h + Inline.BYTES] = bytes;
+      ctrl[h + Inline.DATATYPE] = args.datatype ?? 0;
+      ctrl[h + Inline.OP] = args.op ?? 0;
+      copyBytes(this.#p.memory, inline, this.#ctrlViews, slot + Inline.DATA, bytes);
+    }
     this.#seq[comm.ctx] = seq;
     const r = this.#p.layout.coll(comm.ctx, this.#p.rank) >> 2;
     ctrl[r + Coll.ROOT] = args.root ?? -1;
@@ -479,6 +547,7 @@ export class Collectives {
     word: number,
     seq: number,
     call: CollectiveCall,
+    checkCall = true,
   ): number {
     const p = this.#p;
     const world = comm.worldRanks[peer] as number;
@@ -486,7 +555,7 @@ export class Collectives {
     const at = r + word;
     const shift = word === Coll.ENTERED ? CALL_BITS : 0;
     if (reached(Atomics.load(p.ctrl, at) >>> shift, seq)) {
-      if (word === Coll.ENTERED) this.#sameCall(comm, r, peer, call);
+      if (word === Coll.ENTERED && checkCall) this.#sameCall(comm, r, peer, call);
       return r;
     }
     const waiter = p.waiter;
@@ -512,8 +581,35 @@ export class Collectives {
       p.waiter.sleep(seen);
     }
     if (blocked) p.live.unblocked();
-    if (word === Coll.ENTERED) this.#sameCall(comm, r, peer, call);
+    if (word === Coll.ENTERED && checkCall) this.#sameCall(comm, r, peer, call);
     return r;
+  }
+
+  /** Byte offset of communicator rank `peer`'s inline slot for collective `seq`. */
+  #inline(comm: Communicator, peer: number, seq: number): number {
+    return this.#p.layout.collInline(comm.ctx, comm.worldRanks[peer] as number, seq & 1);
+  }
+
+  /** recv = inline operand 0 op ... op inline operand (end - 1), in rank order. */
+  #combineInline(
+    comm: Communicator,
+    seq: number,
+    end: number,
+    recv: number,
+    count: number,
+    datatype: number,
+    op: number,
+  ): void {
+    const ctrl = this.#p.ctrl.buffer;
+    const dst = this.#p.memory.memory.buffer;
+    const operand = (j: number): number => this.#inline(comm, j, seq) + Inline.DATA;
+    if (end === 1) {
+      const bytes = count * (DATATYPE_SIZES[datatype] as number);
+      copyBytes(this.#ctrlViews, operand(0), this.#p.memory, recv, bytes);
+      return;
+    }
+    combine(op, datatype, dst, recv, ctrl, operand(0), ctrl, operand(1), count);
+    for (let j = 2; j < end; j++) accumulate(op, datatype, dst, recv, ctrl, operand(j), count);
   }
 
   #record(comm: Communicator, peer: number): number {
@@ -544,8 +640,9 @@ export class Collectives {
     }
   }
 
-  #sameRoot(comm: Communicator, record: number, root: number, call: CollectiveCall): void {
-    const theirs = this.#p.ctrl[record + Coll.ROOT] as number;
+  /** Checks the root a peer named, at word `rootWord` (its record's or its inline slot's). */
+  #sameRoot(comm: Communicator, rootWord: number, root: number, call: CollectiveCall): void {
+    const theirs = this.#p.ctrl[rootWord] as number;
     if (theirs !== root)
       throw mismatch(
         `rank ${root} called ${call} with root ${theirs}, this rank with root ${root} (on ${comm.name})`,
@@ -561,29 +658,55 @@ export class Collectives {
       throw mismatch(`counts disagree: ${who} ${theirs} bytes, this rank expects ${mine}`);
   }
 
+  /**
+   * Checks that ranks 0..end-1 reduce the same bytes, datatype and op (and root): read from
+   * their inline slots for collective `inlineSeq`, or from their records.
+   */
   #sameReduction(
     comm: Communicator,
     bytes: number,
     datatype: number,
     op: number,
     root: number,
+    inlineSeq = -1,
+    end = comm.size,
   ): void {
-    for (let j = 0; j < comm.size; j++) {
+    const ctrl = this.#p.ctrl;
+    for (let j = 0; j < end; j++) {
       if (j === comm.rank) continue;
-      const r = this.#record(comm, j);
-      const ctrl = this.#p.ctrl;
-      if (root >= 0 && ctrl[r + Coll.ROOT] !== root) {
-        throw mismatch(`rank ${j} uses root ${ctrl[r + Coll.ROOT]}, this rank root ${root}`);
+      let rootAt: number;
+      let bytesAt: number;
+      let typeAt: number;
+      let opAt: number;
+      if (inlineSeq >= 0) {
+        const h = this.#inline(comm, j, inlineSeq) >> 2;
+        [rootAt, bytesAt, typeAt, opAt] = [
+          h + Inline.ROOT,
+          h + Inline.BYTES,
+          h + Inline.DATATYPE,
+          h + Inline.OP,
+        ];
+      } else {
+        const r = this.#record(comm, j);
+        [rootAt, bytesAt, typeAt, opAt] = [
+          r + Coll.ROOT,
+          r + Coll.BYTES,
+          r + Coll.DATATYPE,
+          r + Coll.OP,
+        ];
       }
-      if (ctrl[r + Coll.BYTES] !== bytes) {
+      if (root >= 0 && ctrl[rootAt] !== root) {
+        throw mismatch(`rank ${j} uses root ${ctrl[rootAt]}, this rank root ${root}`);
+      }
+      if (ctrl[bytesAt] !== bytes) {
         throw mismatch(
-          `counts disagree: rank ${j} passes ${ctrl[r + Coll.BYTES]} bytes, this rank ${bytes}`,
+          `counts disagree: rank ${j} passes ${ctrl[bytesAt]} bytes, this rank ${bytes}`,
         );
       }
-      if (ctrl[r + Coll.DATATYPE] !== datatype || ctrl[r + Coll.OP] !== op) {
-        const theirType = DATATYPE_NAMES[ctrl[r + Coll.DATATYPE] as number];
+      if (ctrl[typeAt] !== datatype || ctrl[opAt] !== op) {
+        const theirType = DATATYPE_NAMES[ctrl[typeAt] as number];
         throw mismatch(
-          `rank ${j} reduces ${theirType} with op ${ctrl[r + Coll.OP]}, this rank ${DATATYPE_NAMES[datatype]} with op ${op}`,
+          `rank ${j} reduces ${theirType} with op ${ctrl[opAt]}, this rank ${DATATYPE_NAMES[datatype]} with op ${op}`,
         );
       }
     }

@@ -157,6 +157,13 @@ export const Coll = {
   ELEMENT: 28,
 } as const;
 
+/**
+ * Bytes of each of a record's two inline slots: small collectives copy their operand there at
+ * entry, so that peers read it from the control memory and nobody waits for the readers (the
+ * slots alternate, and a rank enters collective k only once its peers have entered k - 1).
+ */
+export const INLINE_BYTES = 256;
+
 /** Communicator contexts with a collective area; COMM_WORLD is 0, COMM_SELF 1. */
 export const MAX_CONTEXTS = 64;
 
@@ -183,6 +190,8 @@ export interface Layout {
   ringData(src: number, dst: number): number;
   /** Byte offset of world rank r's record in the collective area of context `ctx`. */
   coll(ctx: number, r: number): number;
+  /** Byte offset of inline slot `parity` (0 or 1) of that record. */
+  collInline(ctx: number, r: number, parity: number): number;
 }
 
 /** Total bytes of rings per job: rings shrink as pairs multiply (n² of them). */
@@ -215,7 +224,7 @@ export function layout(size: number, options: LayoutOptions = {}): Layout {
   const ringsAt = slotsAt + size * slotBytes;
   const ringStride = RING_HEADER + ringBytes;
   const collAt = ringsAt + size * size * ringStride;
-  const record = 2 * LINE;
+  const record = 2 * LINE + 2 * INLINE_BYTES;
   return {
     size,
     ringBytes,
@@ -227,5 +236,7 @@ export function layout(size: number, options: LayoutOptions = {}): Layout {
     ring: (src, dst) => ringsAt + (src * size + dst) * ringStride,
     ringData: (src, dst) => ringsAt + (src * size + dst) * ringStride + RING_HEADER,
     coll: (ctx, r) => collAt + (ctx * size + r) * record,
+    collInline: (ctx, r, parity) =>
+      collAt + (ctx * size + r) * record + 2 * LINE + parity * INLINE_BYTES,
   };
 }
