@@ -1,9 +1,20 @@
 // Communicators: the buffer methods (Uppercase, zero serialization) and the object methods
 // (lowercase, any supported value with a type tag), as in mpi4py.
 import * as abi from "./bindings";
+import {
+  allgatherObject,
+  alltoallObject,
+  bcastObject,
+  blockOffsets,
+  gatherObject,
+  IN_PLACE,
+  Reduction,
+  reduceNumber,
+  scatterObject,
+} from "./collectives";
 import { check, fail } from "./errors";
 import { decode, encode } from "./serialize";
-import { ANY_SOURCE, ANY_TAG, PROC_NULL, Request, Status } from "./types";
+import { ANY_SOURCE, ANY_TAG, Op, PROC_NULL, Request, Status, SUM } from "./types";
 
 const BYTE_CODE: i32 = 1;
 
@@ -21,16 +32,61 @@ function dataOf<B>(buf: B): usize {
 
 /** The datatype code of a buffer's elements, known at compile time. */
 function datatypeOf<B>(): i32 {
-  if (isFloat<valueof<B>>()) {
-    return sizeof<valueof<B>>() == 4 ? 10 : 11;
-  } else if (isInteger<valueof<B>>()) {
-    const size = sizeof<valueof<B>>();
+  if (isFloat<valueof<nonnull<B>>>()) {
+    return sizeof<valueof<nonnull<B>>>() == 4 ? 10 : 11;
+  } else if (isInteger<valueof<nonnull<B>>>()) {
+    const size = sizeof<valueof<nonnull<B>>>();
     const base = size == 1 ? 2 : size == 2 ? 4 : size == 4 ? 6 : 8;
-    return isSigned<valueof<B>>() ? base : base + 1;
+    return isSigned<valueof<nonnull<B>>>() ? base : base + 1;
   } else {
     ERROR("wasmpi buffers hold numbers");
     return 0;
   }
+}
+
+/** Address of a buffer that may be absent: 0 for null. B may itself be a nullable type, as
+ *  inferred from `comm.Scatter(big_array, local_array)` with `big_array: Float64Array | null`. */
+function addressOf<B>(buf: B): usize {
+  if (changetype<usize>(buf) == 0) return 0;
+  return dataOf<nonnull<B>>(changetype<nonnull<B>>(buf));
+}
+
+/** Elements of a buffer that may be absent: 0 for null. */
+function lengthOf<B>(buf: B): i32 {
+  if (changetype<usize>(buf) == 0) return 0;
+  return changetype<nonnull<B>>(buf).length;
+}
+
+/** Whether two buffers are the same elements: MPI_IN_PLACE when passed as send and receive. */
+function sameBuffer<B>(a: B, b: B): bool {
+  return addressOf<B>(a) == addressOf<B>(b) && lengthOf<B>(a) == lengthOf<B>(b);
+}
+
+/** Ends the job unless a buffer holds `expected` elements. */
+function expectLength(call: string, what: string, length: i32, expected: i64, rule: string): void {
+  if (<i64>length != expected) {
+    fail(call, `${what} holds ${length} elements, ${rule} is ${expected}`);
+  }
+}
+
+/** Ends the job if the buffer the root must provide is null. */
+function expectAtRoot<B>(call: string, what: string, buf: B): void {
+  if (changetype<usize>(buf) == 0) fail(call, `the root's ${what} buffer is null`);
+}
+
+/** The send argument of a reduction: IN_PLACE when sendbuf is recvbuf, else sendbuf, which must
+ *  be as long as recvbuf. */
+function operandOf<B>(call: string, sendbuf: B, recvbuf: B): usize {
+  if (sameBuffer<B>(sendbuf, recvbuf)) return IN_PLACE;
+  const length = lengthOf<B>(sendbuf);
+  expectLength(
+    call,
+    "the receive buffer",
+    lengthOf<B>(recvbuf),
+    length,
+    "the send buffer's length",
+  );
+  return addressOf<B>(sendbuf);
 }
 
 /** The value a receive from PROC_NULL gives: null, or zero. */
@@ -42,7 +98,7 @@ function nothing<T>(): T {
 /** Reusable receive area of the object path (decode copies out of it). */
 let scratch = new ArrayBuffer(256);
 
-function scratchOf(bytes: i32): usize {
+export function scratchOf(bytes: i32): usize {
   if (scratch.byteLength < bytes) scratch = new ArrayBuffer(max(bytes, scratch.byteLength << 1));
   return changetype<usize>(scratch);
 }
@@ -161,6 +217,255 @@ export class Comm {
     return load<i32>(flag) != 0;
   }
 
+  // ---- collectives: buffers ------------------------------------------------------------
+
+  /** Returns once every rank has called it. */
+  Barrier(): void {
+    check("Barrier", abi.barrier(this.handle));
+  }
+
+  /** Broadcasts the root's buffer to every rank. */
+  Bcast<B>(buf: B, root: i32 = 0): void {
+    check("Bcast", abi.bcast(addressOf(buf), lengthOf(buf), datatypeOf<B>(), root, this.handle));
+  }
+
+  /** Rank i receives the i-th block of the root's buffer (size × recvbuf.length elements). */
+  Scatter<B>(sendbuf: B | null, recvbuf: B, root: i32 = 0): void {
+    const count = lengthOf(recvbuf);
+    if (this.Get_rank() == root) {
+      expectAtRoot("Scatter", "send", sendbuf);
+      const expected = <i64>this.Get_size() * count;
+      const rule = "size × recvbuf.length";
+      expectLength("Scatter", "the root's send buffer", lengthOf(sendbuf), expected, rule);
+    }
+    const type = datatypeOf<B>();
+    const send = addressOf(sendbuf);
+    const recv = addressOf(recvbuf);
+    const sendcount = send != 0 ? count : 0;
+    check("Scatter", abi.scatter(send, sendcount, type, recv, count, type, root, this.handle));
+  }
+
+  /** The root receives every rank's buffer, in rank order (size × sendbuf.length elements). */
+  Gather<B>(sendbuf: B, recvbuf: B | null, root: i32 = 0): void {
+    const count = lengthOf(sendbuf);
+    if (this.Get_rank() == root) {
+      expectAtRoot("Gather", "receive", recvbuf);
+      const expected = <i64>this.Get_size() * count;
+      const rule = "size × sendbuf.length";
+      expectLength("Gather", "the root's receive buffer", lengthOf(recvbuf), expected, rule);
+    }
+    const type = datatypeOf<B>();
+    const send = addressOf(sendbuf);
+    const recv = addressOf(recvbuf);
+    const recvcount = recv != 0 ? count : 0;
+    check("Gather", abi.gather(send, count, type, recv, recvcount, type, root, this.handle));
+  }
+
+  /** Every rank receives every rank's buffer, in rank order; in place if sendbuf is recvbuf. */
+  Allgather<B>(sendbuf: B, recvbuf: B): void {
+    const size = this.Get_size();
+    const length = lengthOf(recvbuf);
+    let send = addressOf(sendbuf);
+    let count = lengthOf(sendbuf);
+    if (sameBuffer(sendbuf, recvbuf)) {
+      // This rank's block is already at its place in recvbuf.
+      if (length % size != 0) {
+        fail("Allgather", `the buffer holds ${length} elements, not a multiple of ${size} ranks`);
+      }
+      send = IN_PLACE;
+      count = length / size;
+    } else {
+      const rule = "size × sendbuf.length";
+      expectLength("Allgather", "the receive buffer", length, <i64>size * count, rule);
+    }
+    const type = datatypeOf<B>();
+    const recv = addressOf(recvbuf);
+    check("Allgather", abi.allgather(send, count, type, recv, count, type, this.handle));
+  }
+
+  /** Rank j's i-th block goes to rank i's j-th block (blocks of length / size elements). */
+  Alltoall<B>(sendbuf: B, recvbuf: B): void {
+    const size = this.Get_size();
+    const length = lengthOf(sendbuf);
+    if (length % size != 0) {
+      fail("Alltoall", `the send buffer holds ${length} elements, not a multiple of ${size} ranks`);
+    }
+    const rule = "the send buffer's length";
+    expectLength("Alltoall", "the receive buffer", lengthOf(recvbuf), length, rule);
+    const type = datatypeOf<B>();
+    const count = length / size;
+    const send = addressOf(sendbuf);
+    const recv = addressOf(recvbuf);
+    check("Alltoall", abi.alltoall(send, count, type, recv, count, type, this.handle));
+  }
+
+  /** Scatter with a count and an offset per rank (offsets packed in rank order if displs is null). */
+  Scatterv<B>(
+    sendbuf: B | null,
+    counts: Int32Array | null,
+    displs: Int32Array | null,
+    recvbuf: B,
+    root: i32 = 0,
+  ): void {
+    let sendcounts: usize = 0;
+    let offsets: usize = 0;
+    if (this.Get_rank() == root) {
+      expectAtRoot("Scatterv", "send", sendbuf);
+      const length = lengthOf(sendbuf);
+      const size = this.Get_size();
+      offsets = blockOffsets("Scatterv", "send", counts, displs, size, length).dataStart;
+      sendcounts = addressOf(counts);
+    }
+    const type = datatypeOf<B>();
+    const send = addressOf(sendbuf);
+    const recv = addressOf(recvbuf);
+    const count = lengthOf(recvbuf);
+    check(
+      "Scatterv",
+      abi.scatterv(send, sendcounts, offsets, type, recv, count, type, root, this.handle),
+    );
+  }
+
+  /** Gather with a count and an offset per rank (offsets packed in rank order if displs is null). */
+  Gatherv<B>(
+    sendbuf: B,
+    recvbuf: B | null,
+    counts: Int32Array | null,
+    displs: Int32Array | null,
+    root: i32 = 0,
+  ): void {
+    let recvcounts: usize = 0;
+    let offsets: usize = 0;
+    if (this.Get_rank() == root) {
+      expectAtRoot("Gatherv", "receive", recvbuf);
+      const length = lengthOf(recvbuf);
+      const size = this.Get_size();
+      offsets = blockOffsets("Gatherv", "receive", counts, displs, size, length).dataStart;
+      recvcounts = addressOf(counts);
+    }
+    const type = datatypeOf<B>();
+    const send = addressOf(sendbuf);
+    const count = lengthOf(sendbuf);
+    const recv = addressOf(recvbuf);
+    check(
+      "Gatherv",
+      abi.gatherv(send, count, type, recv, recvcounts, offsets, type, root, this.handle),
+    );
+  }
+
+  /** Allgather with a count and an offset per rank; in place if sendbuf is recvbuf. */
+  Allgatherv<B>(sendbuf: B, recvbuf: B, counts: Int32Array, displs: Int32Array): void {
+    const length = lengthOf(recvbuf);
+    const size = this.Get_size();
+    const offsets = blockOffsets("Allgatherv", "receive", counts, displs, size, length);
+    let send = addressOf(sendbuf);
+    let count = lengthOf(sendbuf);
+    if (sameBuffer(sendbuf, recvbuf)) {
+      send = IN_PLACE;
+      count = counts[this.Get_rank()];
+    }
+    const type = datatypeOf<B>();
+    const recv = addressOf(recvbuf);
+    check(
+      "Allgatherv",
+      abi.allgatherv(
+        send,
+        count,
+        type,
+        recv,
+        counts.dataStart,
+        offsets.dataStart,
+        type,
+        this.handle,
+      ),
+    );
+  }
+
+  /** Alltoall with a count and an offset per block, on both sides. */
+  Alltoallv<B>(
+    sendbuf: B,
+    sendcounts: Int32Array,
+    sdispls: Int32Array,
+    recvbuf: B,
+    recvcounts: Int32Array,
+    rdispls: Int32Array,
+  ): void {
+    const size = this.Get_size();
+    const sendLength = lengthOf(sendbuf);
+    const recvLength = lengthOf(recvbuf);
+    const sendOffsets = blockOffsets("Alltoallv", "send", sendcounts, sdispls, size, sendLength);
+    const recvOffsets = blockOffsets("Alltoallv", "receive", recvcounts, rdispls, size, recvLength);
+    const type = datatypeOf<B>();
+    check(
+      "Alltoallv",
+      abi.alltoallv(
+        addressOf(sendbuf),
+        sendcounts.dataStart,
+        sendOffsets.dataStart,
+        type,
+        addressOf(recvbuf),
+        recvcounts.dataStart,
+        recvOffsets.dataStart,
+        type,
+        this.handle,
+      ),
+    );
+  }
+
+  /** Combines every rank's buffer element-wise with `op` into the root's recvbuf (in place if
+   *  the root passes one buffer twice). */
+  Reduce<B>(sendbuf: B, recvbuf: B | null, op: Op = SUM, root: i32 = 0): void {
+    let send = addressOf(sendbuf);
+    if (this.Get_rank() == root) {
+      expectAtRoot("Reduce", "receive", recvbuf);
+      send = operandOf("Reduce", sendbuf, changetype<B>(recvbuf));
+    }
+    const count = lengthOf(sendbuf);
+    const recv = addressOf(recvbuf);
+    const type = datatypeOf<B>();
+    check("Reduce", abi.reduce(send, recv, count, type, op.code, root, this.handle));
+  }
+
+  /** Combines every rank's buffer element-wise with `op`; every rank gets the result. */
+  Allreduce<B>(sendbuf: B, recvbuf: B, op: Op = SUM): void {
+    const send = operandOf("Allreduce", sendbuf, recvbuf);
+    const count = lengthOf(recvbuf);
+    const type = datatypeOf<B>();
+    check("Allreduce", abi.allreduce(send, addressOf(recvbuf), count, type, op.code, this.handle));
+  }
+
+  /** Inclusive prefix reduction: rank i gets ranks 0..i combined. */
+  Scan<B>(sendbuf: B, recvbuf: B, op: Op = SUM): void {
+    const send = operandOf("Scan", sendbuf, recvbuf);
+    const count = lengthOf(recvbuf);
+    const type = datatypeOf<B>();
+    check("Scan", abi.scan(send, addressOf(recvbuf), count, type, op.code, this.handle));
+  }
+
+  /** Exclusive prefix reduction: rank i gets ranks 0..i-1 combined; rank 0's recvbuf is left
+   *  unchanged. */
+  Exscan<B>(sendbuf: B, recvbuf: B, op: Op = SUM): void {
+    const send = operandOf("Exscan", sendbuf, recvbuf);
+    const count = lengthOf(recvbuf);
+    const type = datatypeOf<B>();
+    check("Exscan", abi.exscan(send, addressOf(recvbuf), count, type, op.code, this.handle));
+  }
+
+  /** Reduces size blocks element-wise; rank i gets block i (size × recvbuf.length elements). */
+  Reduce_scatter_block<B>(sendbuf: B, recvbuf: B, op: Op = SUM): void {
+    const count = lengthOf(recvbuf);
+    const expected = <i64>this.Get_size() * count;
+    const rule = "size × recvbuf.length";
+    expectLength("Reduce_scatter_block", "the send buffer", lengthOf(sendbuf), expected, rule);
+    const send = addressOf(sendbuf);
+    const recv = addressOf(recvbuf);
+    const type = datatypeOf<B>();
+    check(
+      "Reduce_scatter_block",
+      abi.reduce_scatter_block(send, recv, count, type, op.code, this.handle),
+    );
+  }
+
   // ---- objects -------------------------------------------------------------------------
 
   /** Sends any supported value. */
@@ -214,6 +519,59 @@ export class Comm {
       abi.recv(data, bytes, BYTE_CODE, st.source, st.tag, this.handle, changetype<usize>(st)),
     );
     return decode<T>(call, data, bytes);
+  }
+
+  // ---- collectives: objects ------------------------------------------------------------
+
+  /** Returns once every rank has called it. */
+  barrier(): void {
+    check("barrier", abi.barrier(this.handle));
+  }
+
+  /** Broadcasts the root's value; every rank gets a copy. */
+  bcast<T>(obj: T, root: i32 = 0): T {
+    return bcastObject<T>(this, obj, root);
+  }
+
+  /** Rank i gets the root's objs[i] (objs is read at the root only). */
+  scatter<T>(objs: Array<T> | null, root: i32 = 0): T {
+    return scatterObject<T>(this, objs, root);
+  }
+
+  /** The root gets every rank's value in rank order; the other ranks get null. */
+  gather<T>(obj: T, root: i32 = 0): Array<T> | null {
+    return gatherObject<T>(this, obj, root);
+  }
+
+  /** Every rank gets every rank's value, in rank order. */
+  allgather<T>(obj: T): Array<T> {
+    return allgatherObject<T>(this, obj);
+  }
+
+  /** objs[j] goes to rank j; the i-th value returned comes from rank i. */
+  alltoall<T>(objs: Array<T>): Array<T> {
+    return alltoallObject<T>(this, objs);
+  }
+
+  /** Combines every rank's number with `op`; the root gets the result, the others T's zero. */
+  reduce<T>(value: T, op: Op = SUM, root: i32 = 0): T {
+    return reduceNumber<T>(this, Reduction.Reduce, value, op, root);
+  }
+
+  /** Combines every rank's number with `op`; every rank gets the result. */
+  allreduce<T>(value: T, op: Op = SUM): T {
+    return reduceNumber<T>(this, Reduction.Allreduce, value, op, 0);
+  }
+
+  /** Rank i gets the numbers of ranks 0..i combined with `op`. */
+  scan<T>(value: T, op: Op = SUM): T {
+    return reduceNumber<T>(this, Reduction.Scan, value, op, 0);
+  }
+
+  /** Rank i gets the numbers of ranks 0..i-1 combined with `op`; rank 0, where MPI defines no
+   *  result, gets T's zero. */
+  exscan<T>(value: T, op: Op = SUM): T {
+    return reduceNumber<T>(this, Reduction.Exscan, value, op, 0);
   }
 
   /** Ends every rank of the job; the job exits with `errorcode`. */

@@ -9,6 +9,8 @@ const programs: Record<string, string> = {
   mpi_hello: "mpi_hello",
   mpi_send_recv: "mpi_send_recv",
   mpi_array_point_to_point: "mpi_numpy_point_to_point",
+  mpi_collectives: "mpi_collectives",
+  mpi_array_collectives: "mpi_numpy_collectives",
 };
 
 const expected = (program: string, np: number): string[] =>

@@ -234,9 +234,12 @@ export function collectiveImports(
       c.guard(() => {
         const comm = rt.comms.get(handle);
         const inplace = sendbuf === IN_PLACE;
-        const bytes = inplace ? 0 : c.bufferBytes("send buffer", sendbuf, sendcount, sendtype);
         const element = c.elementSize(recvtype);
         blocks("receive buffer", recvbuf, recvcounts, displs, size(comm), element);
+        // In place, this rank's block is already at its displacement: it sends counts[rank].
+        const bytes = inplace
+          ? c.memory.data.getInt32((recvcounts >>> 0) + comm.rank * 4, true) * element
+          : c.bufferBytes("send buffer", sendbuf, sendcount, sendtype);
         coll.allgatherv(comm, {
           send: inplace ? IN_PLACE : sendbuf >>> 0,
           recv: recvbuf >>> 0,
