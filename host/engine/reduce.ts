@@ -12,10 +12,13 @@
  *   order onto signed order.
  * - 64-bit integers go as pairs of 32-bit halves (little-endian: low word first) with an
  *   explicit carry, not BigInt, except PROD, whose 64 × 64-bit product BigInt computes exactly.
- * - Views are cached per buffer: an 8-byte Allreduce must not pay ~100 ns per view per call.
- * - JS typed-array loops rather than Wasm SIMD: on 80 MB of doubles both run at memory
- *   bandwidth, and a Wasm function sees one memory, so another rank's operand would first have
- *   to be copied in (bench/reduce.ts).
+ * - Views are cached per buffer: making one costs ~25 ns and an 8-byte reduction should cost
+ *   about that in all.
+ * - JS loops, although Wasm SIMD (f64x2.add) runs 3-8x faster once both operands are in one
+ *   memory: a Wasm function sees one memory (until multi-memory is everywhere). Copying the
+ *   other rank's operand into the destination's memory first still leaves 2-3.5x, but needs
+ *   a scratch region in every rank's memory; copying both into a memory of the engine's own
+ *   leaves ~1.5x on 80 MB and nothing on one element. bench/reduce.ts has the figures.
  */
 import { DATATYPE_SIZES, Datatype, Op } from "../abi.js";
 
@@ -24,9 +27,6 @@ const { SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR } = Op;
 
 const bit = (...ops: number[]): number => ops.reduce((mask, op) => mask | (1 << op), 0);
 const ARITHMETIC = bit(SUM, PROD, MIN, MAX);
-/** The sign bit of a 32-bit word, as an int32. */
-const SIGN32 = 0x80000000 | 0;
-
 const INTEGER = ARITHMETIC | bit(LAND, LOR, LXOR, BAND, BOR, BXOR);
 
 /** Per datatype, the ops MPI defines on it, one bit per op code. */
@@ -43,6 +43,9 @@ const OPS_OF: Readonly<Record<number, number>> = {
   [Datatype.FLOAT]: ARITHMETIC,
   [Datatype.DOUBLE]: ARITHMETIC,
 };
+
+/** The sign bit of a 32-bit word, as an int32. */
+const SIGN32 = 0x80000000 | 0;
 
 /** Whether `op` applies to `datatype` as in MPI (MPI 4.0 §6.9.2). */
 export function opApplies(op: number, datatype: number): boolean {
@@ -84,37 +87,29 @@ export function combine(
   }
   const size = DATATYPE_SIZES[datatype] as number;
   const bytes = count * size;
-  if (
-    !(count >= 0 && within(dst, dstAt, bytes) && within(a, aAt, bytes) && within(b, bAt, bytes))
-  ) {
+  const d = viewsOf(dst);
+  const x = a === dst ? d : viewsOf(a);
+  const y = b === dst ? d : viewsOf(b);
+  if (!(count >= 0 && fits(d, dstAt, bytes) && fits(x, aAt, bytes) && fits(y, bAt, bytes))) {
     throw new RangeError(`reduction of ${count} elements of size ${size} runs outside a buffer`);
   }
   if (count === 0) return;
   // Offsets reach 4 GiB, but `|` keeps their low bits, which are all the test needs.
   if (((dstAt | aAt | bAt) & (size - 1)) !== 0) {
-    combineStaged(op, datatype, size, dst, dstAt, a, aAt, b, bAt, count);
+    combineStaged(op, datatype, size, d, dstAt, x, aAt, y, bAt, count);
   } else {
-    const d = viewsOf(dst);
-    combineAligned(
-      op,
-      datatype,
-      d,
-      dstAt / size,
-      viewsOf(a),
-      aAt / size,
-      viewsOf(b),
-      bAt / size,
-      count,
-    );
+    combineAligned(op, datatype, d, dstAt / size, x, aAt / size, y, bAt / size, count);
   }
 }
 
-function within(buffer: ArrayBufferLike, at: number, bytes: number): boolean {
-  return at >= 0 && at + bytes <= buffer.byteLength;
+function fits(v: Views, at: number, bytes: number): boolean {
+  return at >= 0 && at + bytes <= v.bytes;
 }
 
 /** Every view a lane needs of one buffer; each as long as the whole elements that fit. */
 class Views {
+  /** The buffer's length when the views were made (getting `byteLength` costs ~12 ns). */
+  readonly bytes: number;
   readonly u8: Uint8Array;
   readonly u16: Uint16Array;
   readonly i32: Int32Array;
@@ -122,8 +117,9 @@ class Views {
   readonly f64: Float64Array;
   readonly u64: BigUint64Array;
 
-  constructor(buffer: ArrayBufferLike) {
+  constructor(readonly buffer: ArrayBufferLike) {
     const n = buffer.byteLength;
+    this.bytes = n;
     this.u8 = new Uint8Array(buffer, 0, n);
     this.u16 = new Uint16Array(buffer, 0, n >>> 1);
     this.i32 = new Int32Array(buffer, 0, n >>> 2);
@@ -133,17 +129,24 @@ class Views {
   }
 }
 
-// Keyed by the buffer object: `memory.buffer` is a new object once the memory grows, so a
-// grown memory gets fresh views and the old ones go with the old object. The length check
-// covers growable SharedArrayBuffers, which keep their identity as they grow.
+// Keyed by the buffer object: a Wasm memory's `buffer` keeps its length and is replaced by a
+// new object when the memory grows, so a grown memory gets fresh views. (A growable
+// SharedArrayBuffer would keep the views of its first length: ranges past it throw.)
 const views = new WeakMap<ArrayBufferLike, Views>();
+// A WeakMap lookup costs ~13 ns; most calls use the same one or two buffers as the last, so
+// those two are kept at hand. They stay reachable until two other buffers have been used.
+let recent: Views | undefined;
+let older: Views | undefined;
 
 function viewsOf(buffer: ArrayBufferLike): Views {
-  let v = views.get(buffer);
-  if (v === undefined || v.u8.length !== buffer.byteLength) {
+  if (recent?.buffer === buffer) return recent;
+  let v = older?.buffer === buffer ? older : views.get(buffer);
+  if (v === undefined) {
     v = new Views(buffer);
     views.set(buffer, v);
   }
+  older = recent;
+  recent = v;
   return v;
 }
 
@@ -444,7 +447,8 @@ function prod64(
 
 // Float results are rounded once, by the store: a float sum or product computed in double
 // and rounded to float equals the float operation. MIN/MAX: NaN if either operand is NaN
-// (Math.min/max), and -0 below +0.
+// (Math.min/max), and -0 below +0. The float lanes, which carry the large Allreduces, go
+// four elements a turn: 1.5-1.8x the speed of one at a time on 80 MB (bench/reduce.ts).
 
 function laneF32(
   op: number,
@@ -456,18 +460,44 @@ function laneF32(
   bi: number,
   n: number,
 ): void {
+  const whole = n - (n & 3);
+  let i = 0;
   switch (op) {
     case SUM:
-      for (let i = 0; i < n; i++) d[di + i] = (a[ai + i] as number) + (b[bi + i] as number);
+      for (; i < whole; i += 4) {
+        d[di + i] = (a[ai + i] as number) + (b[bi + i] as number);
+        d[di + i + 1] = (a[ai + i + 1] as number) + (b[bi + i + 1] as number);
+        d[di + i + 2] = (a[ai + i + 2] as number) + (b[bi + i + 2] as number);
+        d[di + i + 3] = (a[ai + i + 3] as number) + (b[bi + i + 3] as number);
+      }
+      for (; i < n; i++) d[di + i] = (a[ai + i] as number) + (b[bi + i] as number);
       return;
     case PROD:
-      for (let i = 0; i < n; i++) d[di + i] = (a[ai + i] as number) * (b[bi + i] as number);
+      for (; i < whole; i += 4) {
+        d[di + i] = (a[ai + i] as number) * (b[bi + i] as number);
+        d[di + i + 1] = (a[ai + i + 1] as number) * (b[bi + i + 1] as number);
+        d[di + i + 2] = (a[ai + i + 2] as number) * (b[bi + i + 2] as number);
+        d[di + i + 3] = (a[ai + i + 3] as number) * (b[bi + i + 3] as number);
+      }
+      for (; i < n; i++) d[di + i] = (a[ai + i] as number) * (b[bi + i] as number);
       return;
     case MIN:
-      for (let i = 0; i < n; i++) d[di + i] = Math.min(a[ai + i] as number, b[bi + i] as number);
+      for (; i < whole; i += 4) {
+        d[di + i] = Math.min(a[ai + i] as number, b[bi + i] as number);
+        d[di + i + 1] = Math.min(a[ai + i + 1] as number, b[bi + i + 1] as number);
+        d[di + i + 2] = Math.min(a[ai + i + 2] as number, b[bi + i + 2] as number);
+        d[di + i + 3] = Math.min(a[ai + i + 3] as number, b[bi + i + 3] as number);
+      }
+      for (; i < n; i++) d[di + i] = Math.min(a[ai + i] as number, b[bi + i] as number);
       return;
     case MAX:
-      for (let i = 0; i < n; i++) d[di + i] = Math.max(a[ai + i] as number, b[bi + i] as number);
+      for (; i < whole; i += 4) {
+        d[di + i] = Math.max(a[ai + i] as number, b[bi + i] as number);
+        d[di + i + 1] = Math.max(a[ai + i + 1] as number, b[bi + i + 1] as number);
+        d[di + i + 2] = Math.max(a[ai + i + 2] as number, b[bi + i + 2] as number);
+        d[di + i + 3] = Math.max(a[ai + i + 3] as number, b[bi + i + 3] as number);
+      }
+      for (; i < n; i++) d[di + i] = Math.max(a[ai + i] as number, b[bi + i] as number);
       return;
   }
 }
@@ -482,18 +512,44 @@ function laneF64(
   bi: number,
   n: number,
 ): void {
+  const whole = n - (n & 3);
+  let i = 0;
   switch (op) {
     case SUM:
-      for (let i = 0; i < n; i++) d[di + i] = (a[ai + i] as number) + (b[bi + i] as number);
+      for (; i < whole; i += 4) {
+        d[di + i] = (a[ai + i] as number) + (b[bi + i] as number);
+        d[di + i + 1] = (a[ai + i + 1] as number) + (b[bi + i + 1] as number);
+        d[di + i + 2] = (a[ai + i + 2] as number) + (b[bi + i + 2] as number);
+        d[di + i + 3] = (a[ai + i + 3] as number) + (b[bi + i + 3] as number);
+      }
+      for (; i < n; i++) d[di + i] = (a[ai + i] as number) + (b[bi + i] as number);
       return;
     case PROD:
-      for (let i = 0; i < n; i++) d[di + i] = (a[ai + i] as number) * (b[bi + i] as number);
+      for (; i < whole; i += 4) {
+        d[di + i] = (a[ai + i] as number) * (b[bi + i] as number);
+        d[di + i + 1] = (a[ai + i + 1] as number) * (b[bi + i + 1] as number);
+        d[di + i + 2] = (a[ai + i + 2] as number) * (b[bi + i + 2] as number);
+        d[di + i + 3] = (a[ai + i + 3] as number) * (b[bi + i + 3] as number);
+      }
+      for (; i < n; i++) d[di + i] = (a[ai + i] as number) * (b[bi + i] as number);
       return;
     case MIN:
-      for (let i = 0; i < n; i++) d[di + i] = Math.min(a[ai + i] as number, b[bi + i] as number);
+      for (; i < whole; i += 4) {
+        d[di + i] = Math.min(a[ai + i] as number, b[bi + i] as number);
+        d[di + i + 1] = Math.min(a[ai + i + 1] as number, b[bi + i + 1] as number);
+        d[di + i + 2] = Math.min(a[ai + i + 2] as number, b[bi + i + 2] as number);
+        d[di + i + 3] = Math.min(a[ai + i + 3] as number, b[bi + i + 3] as number);
+      }
+      for (; i < n; i++) d[di + i] = Math.min(a[ai + i] as number, b[bi + i] as number);
       return;
     case MAX:
-      for (let i = 0; i < n; i++) d[di + i] = Math.max(a[ai + i] as number, b[bi + i] as number);
+      for (; i < whole; i += 4) {
+        d[di + i] = Math.max(a[ai + i] as number, b[bi + i] as number);
+        d[di + i + 1] = Math.max(a[ai + i + 1] as number, b[bi + i + 1] as number);
+        d[di + i + 2] = Math.max(a[ai + i + 2] as number, b[bi + i + 2] as number);
+        d[di + i + 3] = Math.max(a[ai + i + 3] as number, b[bi + i + 3] as number);
+      }
+      for (; i < n; i++) d[di + i] = Math.max(a[ai + i] as number, b[bi + i] as number);
       return;
   }
 }
@@ -510,11 +566,11 @@ function combineStaged(
   op: number,
   datatype: number,
   size: number,
-  dst: ArrayBufferLike,
+  dst: Views,
   dstAt: number,
-  a: ArrayBufferLike,
+  a: Views,
   aAt: number,
-  b: ArrayBufferLike,
+  b: Views,
   bAt: number,
   count: number,
 ): void {
@@ -523,9 +579,9 @@ function combineStaged(
     y: new Views(new ArrayBuffer(STAGE_BYTES)),
   };
   const { x, y } = stage;
-  const d8 = viewsOf(dst).u8;
-  const a8 = viewsOf(a).u8;
-  const b8 = viewsOf(b).u8;
+  const d8 = dst.u8;
+  const a8 = a.u8;
+  const b8 = b.u8;
   const chunk = STAGE_BYTES / size;
   for (let done = 0; done < count; done += chunk) {
     const n = Math.min(chunk, count - done);
