@@ -295,7 +295,7 @@ export function collectiveImports(
         }
         if (send !== IN_PLACE) c.bufferBytes("send buffer", sendbuf, count, datatype);
         if (atRoot) rootBuffer("receive buffer", recvbuf, count, datatype);
-        coll.reduce(comm, "Reduce", send, recvbuf >>> 0, count, datatype, op, root);
+        rt.reductions.reduce(comm, "Reduce", send, recvbuf >>> 0, count, datatype, op, root);
       }),
 
     allreduce: (sendbuf, recvbuf, count, datatype, op, handle) =>
@@ -305,7 +305,7 @@ export function collectiveImports(
         const send = inPlace(sendbuf, recvbuf);
         if (send !== IN_PLACE) c.bufferBytes("send buffer", sendbuf, count, datatype);
         c.bufferBytes("receive buffer", recvbuf, count, datatype);
-        coll.reduce(comm, "Allreduce", send, recvbuf >>> 0, count, datatype, op, -1);
+        rt.reductions.reduce(comm, "Allreduce", send, recvbuf >>> 0, count, datatype, op, -1);
       }),
 
     scan: (sendbuf, recvbuf, count, datatype, op, handle) =>
@@ -315,7 +315,7 @@ export function collectiveImports(
         const send = inPlace(sendbuf, recvbuf);
         if (send !== IN_PLACE) c.bufferBytes("send buffer", sendbuf, count, datatype);
         c.bufferBytes("receive buffer", recvbuf, count, datatype);
-        coll.scan(comm, "Scan", send, recvbuf >>> 0, count, datatype, op);
+        rt.reductions.scan(comm, "Scan", send, recvbuf >>> 0, count, datatype, op);
       }),
 
     exscan: (sendbuf, recvbuf, count, datatype, op, handle) =>
@@ -325,7 +325,7 @@ export function collectiveImports(
         const send = inPlace(sendbuf, recvbuf);
         if (send !== IN_PLACE) c.bufferBytes("send buffer", sendbuf, count, datatype);
         c.bufferBytes("receive buffer", recvbuf, count, datatype);
-        coll.scan(comm, "Exscan", send, recvbuf >>> 0, count, datatype, op);
+        rt.reductions.scan(comm, "Exscan", send, recvbuf >>> 0, count, datatype, op);
       }),
 
     reduce_scatter_block: (sendbuf, recvbuf, recvcount, datatype, op, handle) =>
@@ -336,7 +336,7 @@ export function collectiveImports(
         const total = recvcount * size(comm);
         if (send !== IN_PLACE) c.bufferBytes("send buffer", sendbuf, total, datatype);
         c.bufferBytes("receive buffer", recvbuf, send === IN_PLACE ? total : recvcount, datatype);
-        coll.reduceScatterBlock(comm, send, recvbuf >>> 0, recvcount, datatype, op);
+        rt.reductions.reduceScatterBlock(comm, send, recvbuf >>> 0, recvcount, datatype, op);
       }),
   };
 }

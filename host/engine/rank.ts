@@ -1,3 +1,4 @@
+import { CollectiveArea } from "./collective-area.js";
 import { Collectives } from "./collectives.js";
 import { Communicators } from "./comms.js";
 import { Doorbells, Waiter } from "./doorbell.js";
@@ -5,6 +6,7 @@ import { Job, type Layout, layout, RankState, RankWord } from "./layout.js";
 import { Liveness } from "./liveness.js";
 import { LinearMemory } from "./memory.js";
 import { Messenger } from "./p2p.js";
+import { Reductions } from "./reductions.js";
 import { Requests } from "./requests.js";
 
 /** What a rank needs to join its job; sent by the launcher, structured-cloneable. */
@@ -34,6 +36,7 @@ export class RankRuntime {
   readonly comms: Communicators;
   readonly messenger: Messenger;
   readonly collectives: Collectives;
+  readonly reductions: Reductions;
   readonly bells: Doorbells;
   readonly requests = new Requests();
   readonly hostname: string;
@@ -61,7 +64,7 @@ export class RankRuntime {
       bells: this.bells,
       waiter,
     });
-    this.collectives = new Collectives({
+    const area = new CollectiveArea({
       rank: setup.rank,
       layout: this.layout,
       ctrl: this.ctrl,
@@ -71,6 +74,8 @@ export class RankRuntime {
       waiter,
       live: new Liveness(this.ctrl, this.layout, setup.rank),
     });
+    this.collectives = new Collectives(area);
+    this.reductions = new Reductions(area);
     this.hostname = setup.hostname;
     this.wtick = setup.wtick;
     // Kept apart from now() so that Wtime keeps now()'s sub-microsecond precision.

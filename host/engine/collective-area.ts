@@ -1,0 +1,346 @@
+import { DATATYPE_NAMES, ErrorCode } from "../abi.js";
+import type { Communicator } from "./comms.js";
+import type { Doorbells, Waiter } from "./doorbell.js";
+import { MpiError } from "./errors.js";
+import { COLLECTIVE_CALLS, Coll, INLINE_BYTES, type Layout, MAX_CONTEXTS } from "./layout.js";
+import type { Liveness } from "./liveness.js";
+import { type ByteViews, copyBytes, type LinearMemory } from "./memory.js";
+
+export type CollectiveCall = (typeof COLLECTIVE_CALLS)[number];
+
+export interface CollectiveParts {
+  readonly rank: number;
+  readonly layout: Layout;
+  readonly ctrl: Int32Array;
+  readonly memory: LinearMemory;
+  readonly peers: readonly LinearMemory[];
+  readonly bells: Doorbells;
+  readonly waiter: Waiter;
+  readonly live: Liveness;
+}
+
+/** Arguments one rank publishes for a collective (pointers into its own memory). */
+export interface Args {
+  root?: number;
+  send?: number;
+  recv?: number;
+  bytes?: number;
+  recvBytes?: number;
+  counts?: number;
+  displs?: number;
+  recvCounts?: number;
+  recvDispls?: number;
+  datatype?: number;
+  op?: number;
+  element?: number;
+}
+
+/**
+ * The ENTERED word holds the collective's number and its call together, so that a peer reads
+ * both at once even while the owner moves on to its next collective. Numbers wrap at 2^27 and
+ * are compared modulo that.
+ */
+const CALL_BITS = 5;
+const CALL_MASK = (1 << CALL_BITS) - 1;
+const SEQ_MASK = (1 << (32 - CALL_BITS)) - 1;
+
+/** Whether stage number `value` has reached `seq` (modulo 2^27, within half the range). */
+function reached(value: number, seq: number): boolean {
+  return ((value - seq) & SEQ_MASK) < 1 << (31 - CALL_BITS);
+}
+
+/**
+ * An inline slot starts with the arguments its readers check (a peer that has moved on may
+ * already be rewriting its record, but not this slot), then the operand.
+ */
+export const Inline = { ROOT: 0, BYTES: 1, DATATYPE: 2, OP: 3, DATA: 16 } as const;
+export const INLINE_DATA = INLINE_BYTES - Inline.DATA;
+
+/**
+ * A communicator's collective area, as one rank uses it: every rank publishes its arguments
+ * and the addresses of its buffers in its record, marks the stages it reaches, and reads its
+ * peers' records; the checks that every rank makes the same call with agreeing arguments; and
+ * the copies straight between the ranks' memories. A rank returns from a collective only once
+ * every peer that reads its buffers or its record has said it is done (or, for small ones,
+ * reads an inline slot that is not reused before the peers have moved on), so buffers may be
+ * reused at once and a record is never overwritten while read.
+ */
+export class CollectiveArea {
+  readonly p: CollectiveParts;
+  /** Collectives started per context: the stage numbers. */
+  readonly #seq = new Int32Array(MAX_CONTEXTS);
+  /** The control memory (where the inline slots are) as views. */
+  readonly ctrlViews: ByteViews;
+
+  constructor(parts: CollectiveParts) {
+    this.p = parts;
+    this.ctrlViews = { u8: new Uint8Array(parts.ctrl.buffer), i32: parts.ctrl };
+  }
+
+  /**
+   * Publishes this rank's arguments for the next collective on `comm`; returns its number.
+   * With `inline` >= 0, first copies `bytes` from that address into this rank's inline slot,
+   * once every peer has entered the previous collective (and so is done with the slot's
+   * last use, two collectives ago).
+   */
+  enter(comm: Communicator, call: CollectiveCall, args: Args, inline = -1, bytes = 0): number {
+    const { ctrl } = this.p;
+    const seq = ((this.#seq[comm.ctx] as number) + 1) & SEQ_MASK;
+    if (inline >= 0) {
+      for (let i = 1; i < comm.size; i++) {
+        this.awaitRank(
+          comm,
+          (comm.rank + i) % comm.size,
+          Coll.ENTERED,
+          (seq - 1) & SEQ_MASK,
+          call,
+          false,
+        );
+      }
+      const slot = this.inline(comm, comm.rank, seq);
+      const h = slot >> 2;
+      ctrl[h + Inline.ROOT] = args.root ?? -1;
+      ctrl[h + Inline.BYTES] = bytes;
+      ctrl[h + Inline.DATATYPE] = args.datatype ?? 0;
+      ctrl[h + Inline.OP] = args.op ?? 0;
+      copyBytes(this.p.memory, inline, this.ctrlViews, slot + Inline.DATA, bytes);
+    }
+    this.#seq[comm.ctx] = seq;
+    const r = this.p.layout.coll(comm.ctx, this.p.rank) >> 2;
+    ctrl[r + Coll.ROOT] = args.root ?? -1;
+    ctrl[r + Coll.SEND] = args.send ?? 0;
+    ctrl[r + Coll.RECV] = args.recv ?? 0;
+    ctrl[r + Coll.BYTES] = args.bytes ?? 0;
+    ctrl[r + Coll.RECV_BYTES] = args.recvBytes ?? 0;
+    ctrl[r + Coll.COUNTS] = args.counts ?? 0;
+    ctrl[r + Coll.DISPLS] = args.displs ?? 0;
+    ctrl[r + Coll.RECV_COUNTS] = args.recvCounts ?? 0;
+    ctrl[r + Coll.RECV_DISPLS] = args.recvDispls ?? 0;
+    ctrl[r + Coll.DATATYPE] = args.datatype ?? 0;
+    ctrl[r + Coll.OP] = args.op ?? 0;
+    ctrl[r + Coll.ELEMENT] = args.element ?? 1;
+    this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | COLLECTIVE_CALLS.indexOf(call));
+    return seq;
+  }
+
+  /** Marks a stage reached and wakes the peers. */
+  stage(comm: Communicator, word: number, seq: number): void {
+    const p = this.p;
+    Atomics.store(p.ctrl, (p.layout.coll(comm.ctx, p.rank) >> 2) + word, seq);
+    for (const world of comm.worldRanks) if (world !== p.rank) p.bells.ring(world);
+  }
+
+  /** Says this rank is done reading, then waits until every peer is done with its buffers. */
+  finish(comm: Communicator, seq: number, call: CollectiveCall): void {
+    this.stage(comm, Coll.DONE, seq);
+    this.awaitAll(comm, Coll.DONE, seq, call);
+  }
+
+  awaitAll(comm: Communicator, word: number, seq: number, call: CollectiveCall): void {
+    for (let i = 1; i < comm.size; i++)
+      this.awaitRank(comm, (comm.rank + i) % comm.size, word, seq, call);
+  }
+
+  /** Waits until communicator rank `peer` has reached `word`'s stage of collective `seq`. */
+  awaitRank(
+    comm: Communicator,
+    peer: number,
+    word: number,
+    seq: number,
+    call: CollectiveCall,
+    checkCall = true,
+  ): number {
+    const p = this.p;
+    const world = comm.worldRanks[peer] as number;
+    const r = p.layout.coll(comm.ctx, world) >> 2;
+    const at = r + word;
+    const shift = word === Coll.ENTERED ? CALL_BITS : 0;
+    if (reached(Atomics.load(p.ctrl, at) >>> shift, seq)) {
+      if (word === Coll.ENTERED && checkCall) this.#sameCall(comm, r, peer, call);
+      return r;
+    }
+    const waiter = p.waiter;
+    waiter.watchDoorbell();
+    let blocked = false;
+    for (;;) {
+      const seen = waiter.current();
+      if (reached(Atomics.load(p.ctrl, at) >>> shift, seq)) break;
+      p.live.checkJob();
+      if (waiter.spin(seen)) continue;
+      const ended = p.live.ended(world);
+      if (reached(Atomics.load(p.ctrl, at) >>> shift, seq)) break;
+      if (ended) {
+        throw new MpiError(
+          ErrorCode.ERR_PROC_FAILED,
+          `rank ${peer} ended without calling ${call} (collective #${seq} on ${comm.name})`,
+        );
+      }
+      if (!blocked) {
+        p.live.blockedIn({ call, peer, sending: false, tag: seq, comm: comm.handle });
+        blocked = true;
+      }
+      p.waiter.sleep(seen);
+    }
+    if (blocked) p.live.unblocked();
+    if (word === Coll.ENTERED && checkCall) this.#sameCall(comm, r, peer, call);
+    return r;
+  }
+
+  /** Byte offset of communicator rank `peer`'s inline slot for collective `seq`. */
+  inline(comm: Communicator, peer: number, seq: number): number {
+    return this.p.layout.collInline(comm.ctx, comm.worldRanks[peer] as number, seq & 1);
+  }
+
+  record(comm: Communicator, peer: number): number {
+    return this.p.layout.coll(comm.ctx, comm.worldRanks[peer] as number) >> 2;
+  }
+
+  word(record: number, _comm: Communicator, word: number): number {
+    return this.p.ctrl[record + word] as number;
+  }
+
+  memoryOf(comm: Communicator, peer: number): LinearMemory {
+    return this.p.peers[comm.worldRanks[peer] as number] as LinearMemory;
+  }
+
+  // ---- checks: every rank must make the same call with agreeing arguments ----------------
+
+  /** Checks the call a peer entered, read from the same word as its stage (see #stage). */
+  #sameCall(comm: Communicator, record: number, peer: number, call: CollectiveCall): void {
+    const seq = this.#seq[comm.ctx] as number;
+    const entered = Atomics.load(this.p.ctrl, record + Coll.ENTERED);
+    // A peer already past this collective (possible after a Barrier) entered it correctly.
+    if (entered >>> CALL_BITS !== seq) return;
+    const theirs = COLLECTIVE_CALLS[entered & CALL_MASK];
+    if (theirs !== call) {
+      throw mismatch(
+        `rank ${peer} called ${theirs} while this rank called ${call} (collectives must be called in the same order by every rank of ${comm.name})`,
+      );
+    }
+  }
+
+  /** Checks the root a peer named, at word `rootWord` (its record's or its inline slot's). */
+  sameRoot(comm: Communicator, rootWord: number, root: number, call: CollectiveCall): void {
+    const theirs = this.p.ctrl[rootWord] as number;
+    if (theirs !== root)
+      throw mismatch(
+        `rank ${root} called ${call} with root ${theirs}, this rank with root ${root} (on ${comm.name})`,
+      );
+  }
+
+  sameBlock(_comm: Communicator, record: number, bytes: number, who: string): void {
+    this.agree(this.p.ctrl[record + Coll.BYTES] as number, bytes, who);
+  }
+
+  agree(theirs: number, mine: number, who: string): void {
+    if (theirs !== mine)
+      throw mismatch(`counts disagree: ${who} ${theirs} bytes, this rank expects ${mine}`);
+  }
+
+  /**
+   * Checks that ranks 0..end-1 reduce the same bytes, datatype and op (and root): read from
+   * their inline slots for collective `inlineSeq`, or from their records.
+   */
+  sameReduction(
+    comm: Communicator,
+    bytes: number,
+    datatype: number,
+    op: number,
+    root: number,
+    inlineSeq = -1,
+    end = comm.size,
+  ): void {
+    const ctrl = this.p.ctrl;
+    for (let j = 0; j < end; j++) {
+      if (j === comm.rank) continue;
+      let rootAt: number;
+      let bytesAt: number;
+      let typeAt: number;
+      let opAt: number;
+      if (inlineSeq >= 0) {
+        const h = this.inline(comm, j, inlineSeq) >> 2;
+        [rootAt, bytesAt, typeAt, opAt] = [
+          h + Inline.ROOT,
+          h + Inline.BYTES,
+          h + Inline.DATATYPE,
+          h + Inline.OP,
+        ];
+      } else {
+        const r = this.record(comm, j);
+        [rootAt, bytesAt, typeAt, opAt] = [
+          r + Coll.ROOT,
+          r + Coll.BYTES,
+          r + Coll.DATATYPE,
+          r + Coll.OP,
+        ];
+      }
+      if (root >= 0 && ctrl[rootAt] !== root) {
+        throw mismatch(`rank ${j} uses root ${ctrl[rootAt]}, this rank root ${root}`);
+      }
+      if (ctrl[bytesAt] !== bytes) {
+        throw mismatch(
+          `counts disagree: rank ${j} passes ${ctrl[bytesAt]} bytes, this rank ${bytes}`,
+        );
+      }
+      if (ctrl[typeAt] !== datatype || ctrl[opAt] !== op) {
+        const theirType = DATATYPE_NAMES[ctrl[typeAt] as number];
+        throw mismatch(
+          `rank ${j} reduces ${theirType} with op ${ctrl[opAt]}, this rank ${DATATYPE_NAMES[datatype]} with op ${op}`,
+        );
+      }
+    }
+  }
+
+  // ---- moving and combining data ---------------------------------------------------------
+
+  /** Copies `bytes` from a peer's memory (its address `from`) into `to`. */
+  pull(
+    comm: Communicator,
+    peer: number,
+    from: number,
+    to: LinearMemory,
+    at: number,
+    bytes: number,
+  ): void {
+    if (bytes === 0) return;
+    const mem = this.memoryOf(comm, peer);
+    if (!mem.contains(from, bytes)) throw outside(peer);
+    copyBytes(mem, from, to, at, bytes);
+  }
+
+  /** Copies `bytes` of this rank's memory into a peer's memory at `to`. */
+  push(comm: Communicator, peer: number, from: number, to: number, bytes: number): void {
+    if (bytes === 0) return;
+    const mem = this.memoryOf(comm, peer);
+    if (!mem.contains(to, bytes)) throw outside(peer);
+    copyBytes(this.p.memory, from, mem, to, bytes);
+  }
+
+  local(from: number, to: number, bytes: number): void {
+    if (bytes === 0 || from === to) return;
+    const mem = this.p.memory;
+    mem.u8.copyWithin(to, from, from + bytes);
+  }
+}
+
+export function copyInto(mem: LinearMemory, at: number, scratch: ArrayBuffer, bytes: number): void {
+  if (bytes > 0) mem.u8.set(new Uint8Array(scratch, 0, bytes), at);
+}
+
+export function readPair(
+  mem: LinearMemory,
+  at: number,
+  otherAt: number,
+  owner: number,
+): [number, number] {
+  if (!mem.contains(at, 4) || !mem.contains(otherAt, 4)) throw outside(owner);
+  return [mem.data.getInt32(at, true), mem.data.getInt32(otherAt, true)];
+}
+
+export function mismatch(reason: string): MpiError {
+  return new MpiError(ErrorCode.ERR_ARG, reason);
+}
+
+export function outside(peer: number): MpiError {
+  return new MpiError(ErrorCode.ERR_BUFFER, `rank ${peer} published a buffer outside its memory`);
+}
