@@ -56,6 +56,11 @@ function reached(value: number, seq: number): boolean {
 export const Inline = { ROOT: 0, BYTES: 1, DATATYPE: 2, OP: 3, DATA: 16 } as const;
 export const INLINE_DATA = INLINE_BYTES - Inline.DATA;
 
+/** The WATCH value of a rank that polls collective stage words instead of its doorbell. */
+const WATCH_STAGES = -2;
+
+const CALL_INDEX: ReadonlyMap<string, number> = new Map(COLLECTIVE_CALLS.map((c, i) => [c, i]));
+
 /**
  * A communicator's collective area, as one rank uses it: every rank publishes its arguments
  * and the addresses of its buffers in its record, marks the stages it reaches, and reads its
@@ -104,6 +109,10 @@ export class CollectiveArea {
       ctrl[h + Inline.DATATYPE] = args.datatype ?? 0;
       ctrl[h + Inline.OP] = args.op ?? 0;
       copyBytes(this.p.memory, inline, this.ctrlViews, slot + Inline.DATA, bytes);
+      // Readers of an inline collective read only the slot: the record's arguments can wait.
+      this.#seq[comm.ctx] = seq;
+      this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | (CALL_INDEX.get(call) as number));
+      return seq;
     }
     this.#seq[comm.ctx] = seq;
     const r = this.p.layout.coll(comm.ctx, this.p.rank) >> 2;
@@ -119,7 +128,7 @@ export class CollectiveArea {
     ctrl[r + Coll.DATATYPE] = args.datatype ?? 0;
     ctrl[r + Coll.OP] = args.op ?? 0;
     ctrl[r + Coll.ELEMENT] = args.element ?? 1;
-    this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | COLLECTIVE_CALLS.indexOf(call));
+    this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | (CALL_INDEX.get(call) as number));
     return seq;
   }
 
@@ -127,7 +136,9 @@ export class CollectiveArea {
   stage(comm: Communicator, word: number, seq: number): void {
     const p = this.p;
     Atomics.store(p.ctrl, (p.layout.coll(comm.ctx, p.rank) >> 2) + word, seq);
-    for (const world of comm.worldRanks) if (world !== p.rank) p.bells.ring(world);
+    for (const world of comm.worldRanks) {
+      if (world !== p.rank) p.bells.ringUnlessWatching(world, WATCH_STAGES);
+    }
   }
 
   /** Says this rank is done reading, then waits until every peer is done with its buffers. */
@@ -159,14 +170,15 @@ export class CollectiveArea {
       if (word === Coll.ENTERED && checkCall) this.#sameCall(comm, r, peer, call);
       return r;
     }
+    // Poll the peer's stage word itself (stagers then need not ring this rank); watch the
+    // doorbell only to sleep.
     const waiter = p.waiter;
-    waiter.watchDoorbell();
     let blocked = false;
     for (;;) {
+      waiter.watchRing(WATCH_STAGES);
+      if (this.#spinOn(at, shift, seq)) break;
+      waiter.watchDoorbell();
       const seen = waiter.current();
-      if (reached(Atomics.load(p.ctrl, at) >>> shift, seq)) break;
-      p.live.checkJob();
-      if (waiter.spin(seen)) continue;
       const ended = p.live.ended(world);
       if (reached(Atomics.load(p.ctrl, at) >>> shift, seq)) break;
       if (ended) {
@@ -184,6 +196,16 @@ export class CollectiveArea {
     if (blocked) p.live.unblocked();
     if (word === Coll.ENTERED && checkCall) this.#sameCall(comm, r, peer, call);
     return r;
+  }
+
+  /** Spins until the stage word at `at` reaches `seq` (true) or the spin runs out (false). */
+  #spinOn(at: number, shift: number, seq: number): boolean {
+    const ctrl = this.p.ctrl;
+    for (let i = this.p.waiter.spins; i > 0; i--) {
+      if (reached(Atomics.load(ctrl, at) >>> shift, seq)) return true;
+      if ((i & 4095) === 0) this.p.live.checkJob();
+    }
+    return false;
   }
 
   /** Byte offset of communicator rank `peer`'s inline slot for collective `seq`. */
@@ -253,27 +275,12 @@ export class CollectiveArea {
     const ctrl = this.p.ctrl;
     for (let j = 0; j < end; j++) {
       if (j === comm.rank) continue;
-      let rootAt: number;
-      let bytesAt: number;
-      let typeAt: number;
-      let opAt: number;
-      if (inlineSeq >= 0) {
-        const h = this.inline(comm, j, inlineSeq) >> 2;
-        [rootAt, bytesAt, typeAt, opAt] = [
-          h + Inline.ROOT,
-          h + Inline.BYTES,
-          h + Inline.DATATYPE,
-          h + Inline.OP,
-        ];
-      } else {
-        const r = this.record(comm, j);
-        [rootAt, bytesAt, typeAt, opAt] = [
-          r + Coll.ROOT,
-          r + Coll.BYTES,
-          r + Coll.DATATYPE,
-          r + Coll.OP,
-        ];
-      }
+      const inline = inlineSeq >= 0;
+      const base = inline ? this.inline(comm, j, inlineSeq) >> 2 : this.record(comm, j);
+      const rootAt = base + (inline ? Inline.ROOT : Coll.ROOT);
+      const bytesAt = base + (inline ? Inline.BYTES : Coll.BYTES);
+      const typeAt = base + (inline ? Inline.DATATYPE : Coll.DATATYPE);
+      const opAt = base + (inline ? Inline.OP : Coll.OP);
       if (root >= 0 && ctrl[rootAt] !== root) {
         throw mismatch(`rank ${j} uses root ${ctrl[rootAt]}, this rank root ${root}`);
       }

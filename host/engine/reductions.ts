@@ -79,7 +79,7 @@ export class Reductions {
           comm,
           0,
           comm.size,
-          targetMem.memory.buffer,
+          targetMem.buffer,
           targetRecv,
           first * size,
           n,
@@ -177,7 +177,7 @@ export class Reductions {
     op: number,
   ): void {
     const ctrl = this.#a.p.ctrl.buffer;
-    const dst = this.#a.p.memory.memory.buffer;
+    const dst = this.#a.p.memory.buffer;
     const operand = (j: number): number => this.#a.inline(comm, j, seq) + Inline.DATA;
     if (end === 1) {
       const bytes = count * (DATATYPE_SIZES[datatype] as number);
@@ -210,7 +210,7 @@ export class Reductions {
       const from = (send === IN_PLACE ? this.#a.word(r, comm, Coll.RECV) : send) + offset;
       const mem = this.#a.memoryOf(comm, j);
       if (!mem.contains(from, bytes)) throw outside(j);
-      return [mem.memory.buffer, from];
+      return [mem.buffer, from];
     };
     const [a, aAt] = operand(first);
     if (end - first === 1) {
