@@ -4,9 +4,12 @@ import { ratio, type Spread, type Summary } from "./samples.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
+const MB = 1_000_000;
 
 export function formatBytes(bytes: number): string {
   if (bytes >= MiB && bytes % MiB === 0) return `${bytes / MiB} MiB`;
+  // Decimal megabytes for sizes chosen in them, e.g. 80 MB = 10M doubles (not 78,125 KiB).
+  if (bytes >= MB && bytes % MB === 0) return `${bytes / MB} MB`;
   if (bytes >= KiB && bytes % KiB === 0) return `${bytes / KiB} KiB`;
   return `${bytes} B`;
 }
@@ -22,7 +25,8 @@ export function formatRatio(value: number | null): string {
   return value === null ? "-" : `${value.toFixed(2)}x`;
 }
 
-function formatRange(figures: Spread | undefined): string {
+/** The min–max over rounds in parentheses; empty for fewer than two rounds. */
+export function formatRange(figures: Spread | undefined): string {
   if (figures === undefined || figures.n < 2) return "";
   return `(${formatFigure(figures.min)}–${formatFigure(figures.max)})`;
 }
@@ -32,12 +36,12 @@ export function ratioConvention(subject: Implementation, baseline: Implementatio
   return `ratio = ${subject.label} ÷ ${baseline.label} of the medians`;
 }
 
-interface Column {
+export interface Column {
   readonly header: string;
   readonly align: "left" | "right";
 }
 
-interface Table {
+export interface Table {
   readonly title: string;
   readonly columns: readonly Column[];
   readonly rows: readonly (readonly string[])[];
