@@ -105,7 +105,7 @@ export class CollectiveArea {
       const slot = this.inline(comm, comm.rank, seq);
       const h = slot >> 2;
       ctrl[h + Inline.ROOT] = args.root ?? -1;
-      ctrl[h + Inline.BYTES] = bytes;
+      ctrl[h + Inline.BYTES] = args.bytes ?? bytes;
       ctrl[h + Inline.DATATYPE] = args.datatype ?? 0;
       ctrl[h + Inline.OP] = args.op ?? 0;
       copyBytes(this.p.memory, inline, this.ctrlViews, slot + Inline.DATA, bytes);

@@ -62,8 +62,20 @@ export class Collectives {
 
   /** Block `blockBytes` of the root's send buffer to each rank, in rank order. */
   scatter(comm: Communicator, send: number, recv: number, blockBytes: number, root: number): void {
-    const seq = this.#a.enter(comm, "Scatter", { root, send, recv, bytes: blockBytes });
     const me = comm.rank;
+    if (blockBytes * comm.size <= INLINE_DATA) {
+      const args = { root, bytes: blockBytes };
+      if (me === root) {
+        this.#a.enter(comm, "Scatter", args, send, blockBytes * comm.size);
+        if (recv !== IN_PLACE) this.#a.local(send + me * blockBytes, recv, blockBytes);
+        return;
+      }
+      const seq = this.#a.enter(comm, "Scatter", args);
+      const data = this.#inlineFrom(comm, root, seq, "Scatter", root, blockBytes, "the root sends");
+      copyBytes(this.#a.ctrlViews, data + me * blockBytes, this.#a.p.memory, recv, blockBytes);
+      return;
+    }
+    const seq = this.#a.enter(comm, "Scatter", { root, send, recv, bytes: blockBytes });
     if (me === root) {
       if (recv !== IN_PLACE) this.#a.local(send + me * blockBytes, recv, blockBytes);
       this.#a.awaitAll(comm, Coll.DONE, seq, "Scatter");
@@ -79,8 +91,20 @@ export class Collectives {
 
   /** Each rank's block into the root's receive buffer, in rank order (ranks write in parallel). */
   gather(comm: Communicator, send: number, recv: number, blockBytes: number, root: number): void {
-    const seq = this.#a.enter(comm, "Gather", { root, send, recv, bytes: blockBytes });
     const me = comm.rank;
+    if (blockBytes * comm.size <= INLINE_DATA) {
+      const mine = send === IN_PLACE ? recv + me * blockBytes : send;
+      const seq = this.#a.enter(comm, "Gather", { root, bytes: blockBytes }, mine, blockBytes);
+      if (me !== root) return;
+      if (send !== IN_PLACE) this.#a.local(send, recv + me * blockBytes, blockBytes);
+      for (let i = 1; i < comm.size; i++) {
+        const j = (me + i) % comm.size;
+        const data = this.#inlineFrom(comm, j, seq, "Gather", root, blockBytes, `rank ${j} sends`);
+        copyBytes(this.#a.ctrlViews, data, this.#a.p.memory, recv + j * blockBytes, blockBytes);
+      }
+      return;
+    }
+    const seq = this.#a.enter(comm, "Gather", { root, send, recv, bytes: blockBytes });
     if (me === root) {
       if (send !== IN_PLACE) this.#a.local(send, recv + me * blockBytes, blockBytes);
       this.#a.awaitAll(comm, Coll.DONE, seq, "Gather");
@@ -95,6 +119,18 @@ export class Collectives {
   }
 
   allgather(comm: Communicator, send: number, recv: number, blockBytes: number): void {
+    if (blockBytes <= INLINE_DATA) {
+      const me = comm.rank;
+      const mine = send === IN_PLACE ? recv + me * blockBytes : send;
+      const seq = this.#a.enter(comm, "Allgather", { bytes: blockBytes }, mine, blockBytes);
+      if (send !== IN_PLACE) this.#a.local(send, recv + me * blockBytes, blockBytes);
+      for (let i = 1; i < comm.size; i++) {
+        const j = (me + i) % comm.size;
+        const data = this.#inlineFrom(comm, j, seq, "Allgather", -1, blockBytes, `rank ${j} sends`);
+        copyBytes(this.#a.ctrlViews, data, this.#a.p.memory, recv + j * blockBytes, blockBytes);
+      }
+      return;
+    }
     const seq = this.#a.enter(comm, "Allgather", { send, recv, bytes: blockBytes });
     this.#a.awaitAll(comm, Coll.ENTERED, seq, "Allgather");
     const me = comm.rank;
@@ -111,6 +147,19 @@ export class Collectives {
   }
 
   alltoall(comm: Communicator, send: number, recv: number, blockBytes: number): void {
+    if (blockBytes * comm.size <= INLINE_DATA) {
+      const me = comm.rank;
+      const all = blockBytes * comm.size;
+      const seq = this.#a.enter(comm, "Alltoall", { bytes: blockBytes }, send, all);
+      this.#a.local(send + me * blockBytes, recv + me * blockBytes, blockBytes);
+      for (let i = 1; i < comm.size; i++) {
+        const j = (me + i) % comm.size;
+        const data = this.#inlineFrom(comm, j, seq, "Alltoall", -1, blockBytes, `rank ${j} sends`);
+        const to = recv + j * blockBytes;
+        copyBytes(this.#a.ctrlViews, data + me * blockBytes, this.#a.p.memory, to, blockBytes);
+      }
+      return;
+    }
     const seq = this.#a.enter(comm, "Alltoall", { send, recv, bytes: blockBytes });
     this.#a.awaitAll(comm, Coll.ENTERED, seq, "Alltoall");
     const me = comm.rank;
@@ -123,6 +172,27 @@ export class Collectives {
       this.#a.pull(comm, j, from, this.#a.p.memory, recv + j * blockBytes, blockBytes);
     }
     this.#a.finish(comm, seq, "Alltoall");
+  }
+
+  /**
+   * Waits for `peer` to enter collective `seq` with its data inline, checks the root and block
+   * size it published there, and returns the byte offset of that data in the control memory.
+   */
+  #inlineFrom(
+    comm: Communicator,
+    peer: number,
+    seq: number,
+    call: "Scatter" | "Gather" | "Allgather" | "Alltoall",
+    root: number,
+    blockBytes: number,
+    who: string,
+  ): number {
+    this.#a.awaitRank(comm, peer, Coll.ENTERED, seq, call);
+    const slot = this.#a.inline(comm, peer, seq);
+    const h = slot >> 2;
+    if (root >= 0) this.#a.sameRoot(comm, h + Inline.ROOT, root, call);
+    this.#a.agree(this.#a.p.ctrl[h + Inline.BYTES] as number, blockBytes, who);
+    return slot + Inline.DATA;
   }
 
   /** Scatterv: `counts`/`displs` (root only) are i32 arrays in elements of `element` bytes. */
