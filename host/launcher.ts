@@ -117,7 +117,8 @@ export async function runJob(
     ctrl[(lay.rank(r) >> 2) + RankWord.WATCH] = -1;
   }
   const epoch = performance.timeOrigin + performance.now();
-  const spins = np <= platform.cores ? SPINS_DEDICATED : SPINS_OVERSUBSCRIBED;
+  const oversubscribed = np > platform.cores;
+  const spins = oversubscribed ? SPINS_OVERSUBSCRIBED : SPINS_DEDICATED;
 
   const write: OutputBytes =
     outputBytes ??
@@ -218,6 +219,7 @@ export async function runJob(
         ringBytes: lay.ringBytes,
         eagerLimit: lay.eagerLimit,
         spins,
+        oversubscribed,
         epoch,
         hostname: platform.hostname,
         wtick: platform.wtick,

@@ -1,12 +1,5 @@
 import { IN_PLACE } from "../abi.js";
-import {
-  type Args,
-  type CollectiveArea,
-  INLINE_DATA,
-  Inline,
-  mismatch,
-  readPair,
-} from "./collective-area.js";
+import { type Args, type CollectiveArea, Inline, mismatch, readPair } from "./collective-area.js";
 import type { Communicator } from "./comms.js";
 import { Coll } from "./layout.js";
 import { copyBytes } from "./memory.js";
@@ -30,7 +23,7 @@ export class Collectives {
   }
 
   bcast(comm: Communicator, ptr: number, bytes: number, root: number): void {
-    if (bytes <= INLINE_DATA) {
+    if (bytes <= this.#a.inlineData) {
       const isRoot = comm.rank === root;
       const seq = this.#a.enter(comm, "Bcast", { root, bytes }, isRoot ? ptr : -1, bytes);
       if (isRoot) return;
@@ -63,7 +56,7 @@ export class Collectives {
   /** Block `blockBytes` of the root's send buffer to each rank, in rank order. */
   scatter(comm: Communicator, send: number, recv: number, blockBytes: number, root: number): void {
     const me = comm.rank;
-    if (blockBytes * comm.size <= INLINE_DATA) {
+    if (blockBytes * comm.size <= this.#a.inlineData) {
       const args = { root, bytes: blockBytes };
       if (me === root) {
         this.#a.enter(comm, "Scatter", args, send, blockBytes * comm.size);
@@ -92,7 +85,7 @@ export class Collectives {
   /** Each rank's block into the root's receive buffer, in rank order (ranks write in parallel). */
   gather(comm: Communicator, send: number, recv: number, blockBytes: number, root: number): void {
     const me = comm.rank;
-    if (blockBytes * comm.size <= INLINE_DATA) {
+    if (blockBytes * comm.size <= this.#a.inlineData) {
       const mine = send === IN_PLACE ? recv + me * blockBytes : send;
       const seq = this.#a.enter(comm, "Gather", { root, bytes: blockBytes }, mine, blockBytes);
       if (me !== root) return;
@@ -119,7 +112,7 @@ export class Collectives {
   }
 
   allgather(comm: Communicator, send: number, recv: number, blockBytes: number): void {
-    if (blockBytes <= INLINE_DATA) {
+    if (blockBytes <= this.#a.inlineData) {
       const me = comm.rank;
       const mine = send === IN_PLACE ? recv + me * blockBytes : send;
       const seq = this.#a.enter(comm, "Allgather", { bytes: blockBytes }, mine, blockBytes);
@@ -147,7 +140,7 @@ export class Collectives {
   }
 
   alltoall(comm: Communicator, send: number, recv: number, blockBytes: number): void {
-    if (blockBytes * comm.size <= INLINE_DATA) {
+    if (blockBytes * comm.size <= this.#a.inlineData) {
       const me = comm.rank;
       const all = blockBytes * comm.size;
       const seq = this.#a.enter(comm, "Alltoall", { bytes: blockBytes }, send, all);

@@ -161,8 +161,11 @@ export const Coll = {
  * Bytes of each of a record's two inline slots: small collectives copy their operand there at
  * entry, so that peers read it from the control memory and nobody waits for the readers (the
  * slots alternate, and a rank enters collective k only once its peers have entered k - 1).
+ * Slots shrink as ranks multiply, within a budget for all contexts' areas.
  */
-export const INLINE_BYTES = 256;
+const INLINE_BUDGET = 16 << 20;
+const MIN_INLINE = 256;
+const MAX_INLINE = 16 << 10;
 
 /** Communicator contexts with a collective area; COMM_WORLD is 0, COMM_SELF 1. */
 export const MAX_CONTEXTS = 64;
@@ -190,6 +193,8 @@ export interface Layout {
   ringData(src: number, dst: number): number;
   /** Byte offset of world rank r's record in the collective area of context `ctx`. */
   coll(ctx: number, r: number): number;
+  /** Bytes of each inline slot. */
+  readonly inlineBytes: number;
   /** Byte offset of inline slot `parity` (0 or 1) of that record. */
   collInline(ctx: number, r: number, parity: number): number;
 }
@@ -224,19 +229,24 @@ export function layout(size: number, options: LayoutOptions = {}): Layout {
   const ringsAt = slotsAt + size * slotBytes;
   const ringStride = RING_HEADER + ringBytes;
   const collAt = ringsAt + size * size * ringStride;
-  const record = 2 * LINE + 2 * INLINE_BYTES;
+  const inlineBytes = Math.min(
+    MAX_INLINE,
+    Math.max(MIN_INLINE, floorPow2(INLINE_BUDGET / (size * MAX_CONTEXTS * 2))),
+  );
+  const record = 2 * LINE + 2 * inlineBytes;
   return {
     size,
     ringBytes,
     eagerLimit,
     slotsPerRank: SLOTS_PER_RANK,
     totalBytes: collAt + MAX_CONTEXTS * size * record,
+    inlineBytes,
     rank: (r) => ranksAt + r * rankBytes,
     slots: (r) => slotsAt + r * slotBytes,
     ring: (src, dst) => ringsAt + (src * size + dst) * ringStride,
     ringData: (src, dst) => ringsAt + (src * size + dst) * ringStride + RING_HEADER,
     coll: (ctx, r) => collAt + (ctx * size + r) * record,
     collInline: (ctx, r, parity) =>
-      collAt + (ctx * size + r) * record + 2 * LINE + parity * INLINE_BYTES,
+      collAt + (ctx * size + r) * record + 2 * LINE + parity * inlineBytes,
   };
 }

@@ -20,6 +20,8 @@ export interface RankSetup {
   readonly eagerLimit: number;
   /** Doorbell polls before sleeping (fewer when ranks outnumber cores). */
   readonly spins: number;
+  /** More ranks than cores: every wait is likely to sleep, so collectives save rounds. */
+  readonly oversubscribed: boolean;
   /** The job's start, in ms since the Unix epoch (performance.timeOrigin + now()). */
   readonly epoch: number;
   readonly hostname: string;
@@ -73,6 +75,7 @@ export class RankRuntime {
       bells: this.bells,
       waiter,
       live: new Liveness(this.ctrl, this.layout, setup.rank),
+      oversubscribed: setup.oversubscribed,
     });
     this.collectives = new Collectives(area);
     this.reductions = new Reductions(area);

@@ -1,5 +1,5 @@
 import { DATATYPE_SIZES, IN_PLACE } from "../abi.js";
-import { type CollectiveArea, copyInto, INLINE_DATA, Inline, outside } from "./collective-area.js";
+import { type CollectiveArea, copyInto, Inline, outside } from "./collective-area.js";
 import type { Communicator } from "./comms.js";
 import { Coll } from "./layout.js";
 import { copyBytes } from "./memory.js";
@@ -36,7 +36,7 @@ export class Reductions {
     const me = comm.rank;
     const all = root < 0;
     const args = { root, send, recv, bytes, datatype, op };
-    if (bytes <= INLINE_DATA) {
+    if (bytes <= this.#a.inlineData) {
       const seq = this.#a.enter(comm, call, args, send === IN_PLACE ? recv : send, bytes);
       if (!all && me !== root) return;
       this.#a.awaitAll(comm, Coll.ENTERED, seq, call);
@@ -124,7 +124,7 @@ export class Reductions {
     const bytes = count * size;
     const upTo = call === "Scan" ? comm.rank + 1 : comm.rank;
     const args = { send, recv, bytes, datatype, op };
-    if (bytes <= INLINE_DATA) {
+    if (bytes <= this.#a.inlineData) {
       const seq = this.#a.enter(comm, call, args, send === IN_PLACE ? recv : send, bytes);
       for (let j = 0; j < upTo; j++) {
         if (j !== comm.rank) this.#a.awaitRank(comm, j, Coll.ENTERED, seq, call);
