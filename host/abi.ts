@@ -100,6 +100,10 @@ export const Op = {
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
+export const OP_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(Op).map(([name, code]) => [code, name]),
+);
+
 /** Sends nothing of its own: the data is already in place in the receive buffer (MPI_IN_PLACE). */
 export const IN_PLACE = -1;
 

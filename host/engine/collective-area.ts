@@ -227,7 +227,7 @@ export class CollectiveArea {
     return this.p.layout.coll(comm.ctx, comm.worldRanks[peer] as number) >> 2;
   }
 
-  word(record: number, _comm: Communicator, word: number): number {
+  word(record: number, word: number): number {
     return this.p.ctrl[record + word] as number;
   }
 
@@ -260,7 +260,7 @@ export class CollectiveArea {
       );
   }
 
-  sameBlock(_comm: Communicator, record: number, bytes: number, who: string): void {
+  sameBlock(record: number, bytes: number, who: string): void {
     this.agree(this.p.ctrl[record + Coll.BYTES] as number, bytes, who);
   }
 

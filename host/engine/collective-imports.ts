@@ -1,14 +1,10 @@
-import { DATATYPE_NAMES, ErrorCode, IN_PLACE, Op } from "../abi.js";
+import { DATATYPE_NAMES, ErrorCode, IN_PLACE, OP_NAMES } from "../abi.js";
 import type { Checks } from "./checks.js";
 import type { Communicator } from "./comms.js";
 import { MpiError } from "./errors.js";
 import type { Implementation } from "./imports.js";
 import type { RankRuntime } from "./rank.js";
 import { opApplies } from "./reduce.js";
-
-const OP_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
-  Object.entries(Op).map(([name, code]) => [code, name]),
-);
 
 export type CollectiveImport =
   | "barrier"

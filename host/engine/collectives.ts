@@ -45,11 +45,11 @@ export class Collectives {
     }
     const r = this.#a.awaitRank(comm, root, Coll.ENTERED, seq, "Bcast");
     this.#a.sameRoot(comm, r + Coll.ROOT, root, "Bcast");
-    const rootBytes = this.#a.word(r, comm, Coll.BYTES);
+    const rootBytes = this.#a.word(r, Coll.BYTES);
     if (rootBytes !== bytes) {
       throw mismatch(`the root sends ${rootBytes} bytes, this rank's buffer holds ${bytes}`);
     }
-    this.#a.pull(comm, root, this.#a.word(r, comm, Coll.SEND), this.#a.p.memory, ptr, bytes);
+    this.#a.pull(comm, root, this.#a.word(r, Coll.SEND), this.#a.p.memory, ptr, bytes);
     this.#a.stage(comm, Coll.DONE, seq);
   }
 
@@ -76,8 +76,8 @@ export class Collectives {
     }
     const r = this.#a.awaitRank(comm, root, Coll.ENTERED, seq, "Scatter");
     this.#a.sameRoot(comm, r + Coll.ROOT, root, "Scatter");
-    this.#a.sameBlock(comm, r, blockBytes, "the root sends");
-    const from = this.#a.word(r, comm, Coll.SEND) + me * blockBytes;
+    this.#a.sameBlock(r, blockBytes, "the root sends");
+    const from = this.#a.word(r, Coll.SEND) + me * blockBytes;
     this.#a.pull(comm, root, from, this.#a.p.memory, recv, blockBytes);
     this.#a.stage(comm, Coll.DONE, seq);
   }
@@ -105,8 +105,8 @@ export class Collectives {
     }
     const r = this.#a.awaitRank(comm, root, Coll.ENTERED, seq, "Gather");
     this.#a.sameRoot(comm, r + Coll.ROOT, root, "Gather");
-    this.#a.sameBlock(comm, r, blockBytes, "the root receives");
-    const to = this.#a.word(r, comm, Coll.RECV) + me * blockBytes;
+    this.#a.sameBlock(r, blockBytes, "the root receives");
+    const to = this.#a.word(r, Coll.RECV) + me * blockBytes;
     this.#a.push(comm, root, send, to, blockBytes);
     this.#a.stage(comm, Coll.DONE, seq);
   }
@@ -131,9 +131,9 @@ export class Collectives {
     for (let i = 1; i < comm.size; i++) {
       const j = (me + i) % comm.size;
       const r = this.#a.record(comm, j);
-      this.#a.sameBlock(comm, r, blockBytes, `rank ${j} sends`);
-      const theirs = this.#a.word(r, comm, Coll.SEND);
-      const from = theirs === IN_PLACE ? this.#a.word(r, comm, Coll.RECV) + j * blockBytes : theirs;
+      this.#a.sameBlock(r, blockBytes, `rank ${j} sends`);
+      const theirs = this.#a.word(r, Coll.SEND);
+      const from = theirs === IN_PLACE ? this.#a.word(r, Coll.RECV) + j * blockBytes : theirs;
       this.#a.pull(comm, j, from, this.#a.p.memory, recv + j * blockBytes, blockBytes);
     }
     this.#a.finish(comm, seq, "Allgather");
@@ -160,8 +160,8 @@ export class Collectives {
     for (let i = 1; i < comm.size; i++) {
       const j = (me + i) % comm.size;
       const r = this.#a.record(comm, j);
-      this.#a.sameBlock(comm, r, blockBytes, `rank ${j} sends`);
-      const from = this.#a.word(r, comm, Coll.SEND) + me * blockBytes;
+      this.#a.sameBlock(r, blockBytes, `rank ${j} sends`);
+      const from = this.#a.word(r, Coll.SEND) + me * blockBytes;
       this.#a.pull(comm, j, from, this.#a.p.memory, recv + j * blockBytes, blockBytes);
     }
     this.#a.finish(comm, seq, "Alltoall");
@@ -212,15 +212,15 @@ export class Collectives {
     const r = this.#a.awaitRank(comm, root, Coll.ENTERED, seq, "Scatterv");
     this.#a.sameRoot(comm, r + Coll.ROOT, root, "Scatterv");
     const rootMem = this.#a.memoryOf(comm, root);
-    const at = this.#a.word(r, comm, Coll.COUNTS) + me * 4;
-    const displAt = this.#a.word(r, comm, Coll.DISPLS) + me * 4;
+    const at = this.#a.word(r, Coll.COUNTS) + me * 4;
+    const displAt = this.#a.word(r, Coll.DISPLS) + me * 4;
     const [count, displ] = readPair(rootMem, at, displAt, root);
-    const rootElement = this.#a.word(r, comm, Coll.ELEMENT);
+    const rootElement = this.#a.word(r, Coll.ELEMENT);
     this.#a.agree(count * rootElement, recvBytes, "the root sends");
     this.#a.pull(
       comm,
       root,
-      this.#a.word(r, comm, Coll.SEND) + displ * rootElement,
+      this.#a.word(r, Coll.SEND) + displ * rootElement,
       this.#a.p.memory,
       recv,
       recvBytes,
@@ -253,13 +253,13 @@ export class Collectives {
     const rootMem = this.#a.memoryOf(comm, root);
     const [count, displ] = readPair(
       rootMem,
-      this.#a.word(r, comm, Coll.COUNTS) + me * 4,
-      this.#a.word(r, comm, Coll.DISPLS) + me * 4,
+      this.#a.word(r, Coll.COUNTS) + me * 4,
+      this.#a.word(r, Coll.DISPLS) + me * 4,
       root,
     );
-    const rootElement = this.#a.word(r, comm, Coll.ELEMENT);
+    const rootElement = this.#a.word(r, Coll.ELEMENT);
     this.#a.agree(count * rootElement, bytes, "the root receives");
-    this.#a.push(comm, root, send, this.#a.word(r, comm, Coll.RECV) + displ * rootElement, bytes);
+    this.#a.push(comm, root, send, this.#a.word(r, Coll.RECV) + displ * rootElement, bytes);
     this.#a.stage(comm, Coll.DONE, seq);
   }
 
@@ -285,20 +285,20 @@ export class Collectives {
         continue;
       }
       const r = this.#a.record(comm, j);
-      const theirBytes = this.#a.word(r, comm, Coll.BYTES);
+      const theirBytes = this.#a.word(r, Coll.BYTES);
       this.#a.agree(theirBytes, count * element, `rank ${j} sends`);
-      const theirs = this.#a.word(r, comm, Coll.SEND);
+      const theirs = this.#a.word(r, Coll.SEND);
       let from = theirs;
       if (theirs === IN_PLACE) {
         // Rank j's block is in its own receive buffer, at its own displacement for j.
         const jMem = this.#a.memoryOf(comm, j);
         const [, jDispl] = readPair(
           jMem,
-          this.#a.word(r, comm, Coll.RECV_COUNTS) + j * 4,
-          this.#a.word(r, comm, Coll.RECV_DISPLS) + j * 4,
+          this.#a.word(r, Coll.RECV_COUNTS) + j * 4,
+          this.#a.word(r, Coll.RECV_DISPLS) + j * 4,
           j,
         );
-        from = this.#a.word(r, comm, Coll.RECV) + jDispl * this.#a.word(r, comm, Coll.ELEMENT);
+        from = this.#a.word(r, Coll.RECV) + jDispl * this.#a.word(r, Coll.ELEMENT);
       }
       this.#a.pull(comm, j, from, mem, to, count * element);
     }
@@ -324,13 +324,13 @@ export class Collectives {
       const jMem = this.#a.memoryOf(comm, j);
       const [theirCount, theirDispl] = readPair(
         jMem,
-        this.#a.word(r, comm, Coll.COUNTS) + me * 4,
-        this.#a.word(r, comm, Coll.DISPLS) + me * 4,
+        this.#a.word(r, Coll.COUNTS) + me * 4,
+        this.#a.word(r, Coll.DISPLS) + me * 4,
         j,
       );
-      const theirElement = this.#a.word(r, comm, Coll.ELEMENT);
+      const theirElement = this.#a.word(r, Coll.ELEMENT);
       this.#a.agree(theirCount * theirElement, count * element, `rank ${j} sends`);
-      const from = this.#a.word(r, comm, Coll.SEND) + theirDispl * theirElement;
+      const from = this.#a.word(r, Coll.SEND) + theirDispl * theirElement;
       this.#a.pull(comm, j, from, mem, recv + displ * element, count * element);
     }
     this.#a.finish(comm, seq, "Alltoallv");

@@ -31,19 +31,9 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
   const checks = new Checks(rt.memory);
   const arrival: Arrival = { src: 0, tag: 0, bytes: 0 };
   const mem = rt.memory;
-  const codeOf = (error: unknown): number => checks.codeOf(error);
-  const guard = (body: () => void): number => checks.guard(body);
-  const range = (what: string, ptr: number, bytes: number): number =>
-    checks.range(what, ptr, bytes);
-  const bufferBytes = (what: string, ptr: number, count: number, datatype: number): number =>
-    checks.bufferBytes(what, ptr, count, datatype);
-  const rankIn = (comm: Communicator, rank: number, role: string, wildcard: boolean): void =>
-    checks.rankIn(comm, rank, role, wildcard);
-  const tagOk = (tag: number, wildcard: boolean): void => checks.tag(tag, wildcard);
-  const writeI32 = (what: string, ptr: number, value: number): void =>
-    checks.writeI32(what, ptr, value);
 
-  const statusAt = (ptr: number): number => (ptr === 0 ? 0 : range("status", ptr, Status.SIZE));
+  const statusAt = (ptr: number): number =>
+    ptr === 0 ? 0 : checks.range("status", ptr, Status.SIZE);
 
   const writeStatus = (at: number, comm: Communicator, src: number, tag: number, bytes: number) => {
     if (at === 0) return;
@@ -75,32 +65,32 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
   const impl: Record<FunctionName, Implementation> = {
     ...collectiveImports(rt, checks),
     comm_rank: (commHandle, out) =>
-      guard(() => writeI32("rank_out", out, rt.comms.get(commHandle).rank)),
+      checks.guard(() => checks.writeI32("rank_out", out, rt.comms.get(commHandle).rank)),
 
     comm_size: (commHandle, out) =>
-      guard(() => writeI32("size_out", out, rt.comms.get(commHandle).size)),
+      checks.guard(() => checks.writeI32("size_out", out, rt.comms.get(commHandle).size)),
 
     send: (buf, count, datatype, dest, tag, commHandle) => {
       try {
         const comm = rt.comms.get(commHandle);
-        rankIn(comm, dest, "destination", false);
-        tagOk(tag, false);
-        const bytes = bufferBytes("send buffer", buf, count, datatype);
+        checks.rankIn(comm, dest, "destination", false);
+        checks.tag(tag, false);
+        const bytes = checks.bufferBytes("send buffer", buf, count, datatype);
         if (dest === PROC_NULL) return 0;
         const at = site(sendSite, "Send", dest, tag, commHandle);
         rt.messenger.send(at, comm.ctx, world(comm, dest), tag, buf >>> 0, bytes);
         return 0;
       } catch (error) {
-        return codeOf(error);
+        return checks.codeOf(error);
       }
     },
 
     recv: (buf, count, datatype, source, tag, commHandle, statusOut) => {
       try {
         const comm = rt.comms.get(commHandle);
-        rankIn(comm, source, "source", true);
-        tagOk(tag, true);
-        const capacity = bufferBytes("receive buffer", buf, count, datatype);
+        checks.rankIn(comm, source, "source", true);
+        checks.tag(tag, true);
+        const capacity = checks.bufferBytes("receive buffer", buf, count, datatype);
         const status = statusAt(statusOut);
         if (source === PROC_NULL) {
           writeStatus(status, comm, PROC_NULL, ANY_TAG, 0);
@@ -119,7 +109,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
         writeStatus(status, comm, arrival.src, arrival.tag, arrival.bytes);
         return 0;
       } catch (error) {
-        return codeOf(error);
+        return checks.codeOf(error);
       }
     },
 
@@ -137,14 +127,14 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
       commHandle,
       statusOut,
     ) =>
-      guard(() => {
+      checks.guard(() => {
         const comm = rt.comms.get(commHandle);
-        rankIn(comm, dest, "destination", false);
-        rankIn(comm, source, "source", true);
-        tagOk(sendtag, false);
-        tagOk(recvtag, true);
-        const bytes = bufferBytes("send buffer", sendbuf, sendcount, sendtype);
-        const capacity = bufferBytes("receive buffer", recvbuf, recvcount, recvtype);
+        checks.rankIn(comm, dest, "destination", false);
+        checks.rankIn(comm, source, "source", true);
+        checks.tag(sendtag, false);
+        checks.tag(recvtag, true);
+        const bytes = checks.bufferBytes("send buffer", sendbuf, sendcount, sendtype);
+        const capacity = checks.bufferBytes("receive buffer", recvbuf, recvcount, recvtype);
         const status = statusAt(statusOut);
         const m = rt.messenger;
         const outgoing = site(sendSite, "Sendrecv", dest, sendtag, commHandle);
@@ -172,12 +162,12 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
       }),
 
     isend: (buf, count, datatype, dest, tag, commHandle, requestOut) =>
-      guard(() => {
+      checks.guard(() => {
         const comm = rt.comms.get(commHandle);
-        rankIn(comm, dest, "destination", false);
-        tagOk(tag, false);
-        const bytes = bufferBytes("send buffer", buf, count, datatype);
-        const out = range("request_out", requestOut, 4);
+        checks.rankIn(comm, dest, "destination", false);
+        checks.tag(tag, false);
+        const bytes = checks.bufferBytes("send buffer", buf, count, datatype);
+        const out = checks.range("request_out", requestOut, 4);
         const requestSite: WaitSite = {
           call: "Wait",
           peer: dest,
@@ -206,7 +196,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
       }),
 
     wait: (handle, statusOut) =>
-      guard(() => {
+      checks.guard(() => {
         const request = rt.requests.get(handle);
         const status = statusAt(statusOut);
         if (request.slot >= 0) rt.messenger.completeSend(request.site, request.dst, request.slot);
@@ -215,9 +205,9 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
       }),
 
     test: (handle, flagOut, statusOut) =>
-      guard(() => {
+      checks.guard(() => {
         const request = rt.requests.get(handle);
-        const flag = range("flag_out", flagOut, 4);
+        const flag = checks.range("flag_out", flagOut, 4);
         const status = statusAt(statusOut);
         const done = request.slot < 0 || rt.messenger.sendDone(request.slot);
         mem.data.setInt32(flag, done ? 1 : 0, true);
@@ -227,10 +217,10 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
       }),
 
     probe: (source, tag, commHandle, statusOut) =>
-      guard(() => {
+      checks.guard(() => {
         const comm = rt.comms.get(commHandle);
-        rankIn(comm, source, "source", true);
-        tagOk(tag, true);
+        checks.rankIn(comm, source, "source", true);
+        checks.tag(tag, true);
         const status = statusAt(statusOut);
         if (source === PROC_NULL) {
           writeStatus(status, comm, PROC_NULL, ANY_TAG, 0);
@@ -248,11 +238,11 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
       }),
 
     iprobe: (source, tag, commHandle, flagOut, statusOut) =>
-      guard(() => {
+      checks.guard(() => {
         const comm = rt.comms.get(commHandle);
-        rankIn(comm, source, "source", true);
-        tagOk(tag, true);
-        const flag = range("flag_out", flagOut, 4);
+        checks.rankIn(comm, source, "source", true);
+        checks.tag(tag, true);
+        const flag = checks.range("flag_out", flagOut, 4);
         const status = statusAt(statusOut);
         if (source === PROC_NULL) {
           mem.data.setInt32(flag, 1, true);
@@ -271,7 +261,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
       }),
 
     abort: (commHandle, errorcode) =>
-      guard(() => {
+      checks.guard(() => {
         const comm = rt.comms.get(commHandle);
         throw new RankFailure(
           `Abort: called with error code ${errorcode} on ${comm.name}`,
@@ -284,11 +274,11 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
     wtick: () => rt.wtick,
 
     get_processor_name: (buf, buflen, lenOut) =>
-      guard(() => {
+      checks.guard(() => {
         if (buflen < 0) throw new MpiError(ErrorCode.ERR_COUNT, `negative buffer length ${buflen}`);
         const name = utf8Encoder.encode(rt.hostname);
-        const at = range("name buffer", buf, buflen);
-        writeI32("len_out", lenOut, name.length);
+        const at = checks.range("name buffer", buf, buflen);
+        checks.writeI32("len_out", lenOut, name.length);
         mem.u8.set(name.subarray(0, buflen), at);
       }),
 

@@ -65,10 +65,10 @@ export class Reductions {
     const target = all ? me : root;
     const targetMem = this.#a.memoryOf(comm, target);
     const targetRecord = this.#a.record(comm, target);
-    const targetRecv = this.#a.word(targetRecord, comm, Coll.RECV) + first * size;
+    const targetRecv = this.#a.word(targetRecord, Coll.RECV) + first * size;
     if (n > 0) {
       // In place, the target's chunk is also an operand: combine elsewhere, then copy.
-      if (this.#a.word(targetRecord, comm, Coll.SEND) === IN_PLACE) {
+      if (this.#a.word(targetRecord, Coll.SEND) === IN_PLACE) {
         const scratch = this.#scratchOf(n * size);
         this.#combineRange(comm, 0, comm.size, scratch, 0, first * size, n, datatype, op);
         if (!targetMem.contains(targetRecv, n * size)) throw outside(target);
@@ -96,7 +96,7 @@ export class Reductions {
         const jFirst = Math.min(count, j * per);
         const jn = Math.min(count, jFirst + per) - jFirst;
         if (jn <= 0) continue;
-        const jRecv = this.#a.word(this.#a.record(comm, j), comm, Coll.RECV);
+        const jRecv = this.#a.word(this.#a.record(comm, j), Coll.RECV);
         this.#a.pull(
           comm,
           j,
@@ -206,8 +206,8 @@ export class Reductions {
     const bytes = count * (DATATYPE_SIZES[datatype] as number);
     const operand = (j: number): [ArrayBufferLike, number] => {
       const r = this.#a.record(comm, j);
-      const send = this.#a.word(r, comm, Coll.SEND);
-      const from = (send === IN_PLACE ? this.#a.word(r, comm, Coll.RECV) : send) + offset;
+      const send = this.#a.word(r, Coll.SEND);
+      const from = (send === IN_PLACE ? this.#a.word(r, Coll.RECV) : send) + offset;
       const mem = this.#a.memoryOf(comm, j);
       if (!mem.contains(from, bytes)) throw outside(j);
       return [mem.buffer, from];
