@@ -14,6 +14,8 @@ export interface Wasi {
   readonly imports: Record<string, unknown>;
   /** Runs the command's `_start`; returns its exit code (proc_exit or 0). */
   start(instance: WebAssembly.Instance): number;
+  /** Gives the CPU to another runnable thread (sched_yield), where the runtime can. */
+  readonly yieldCpu?: () => void;
 }
 
 export interface RankPlatform {
@@ -79,9 +81,9 @@ export function rankMain(platform: RankPlatform): void {
   const sinks = { 1: new LineSink(1, platform.post), 2: new LineSink(2, platform.post) } as const;
 
   const init = (message: InitMessage): void => {
-    const rt = new RankRuntime(message.setup);
-    runtime = rt;
     wasi = platform.wasi(message.args, message.env);
+    const rt = new RankRuntime(message.setup, wasi.yieldCpu ?? null);
+    runtime = rt;
     const memory = message.setup.memories[message.setup.rank] as WebAssembly.Memory;
     const wasiImports = { ...wasi.imports, fd_write: stdioWrite(rt, wasi.imports.fd_write, sinks) };
     const imports: WebAssembly.Imports = {

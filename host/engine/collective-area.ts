@@ -1,6 +1,6 @@
 import { DATATYPE_NAMES, ErrorCode } from "../abi.js";
 import type { Communicator } from "./comms.js";
-import type { Doorbells, Waiter } from "./doorbell.js";
+import { type Doorbells, NOT_RESTING, type Waiter } from "./doorbell.js";
 import { MpiError } from "./errors.js";
 import { COLLECTIVE_CALLS, Coll, type Layout, MAX_CONTEXTS } from "./layout.js";
 import type { Liveness } from "./liveness.js";
@@ -183,7 +183,7 @@ export class CollectiveArea {
     // Poll the peer's stage word itself (stagers then need not ring this rank); watch the
     // doorbell only to sleep.
     const waiter = p.waiter;
-    let blocked = false;
+    let restingSince = NOT_RESTING;
     for (;;) {
       waiter.watchRing(WATCH_STAGES);
       if (this.#spinOn(at, shift, seq)) break;
@@ -197,13 +197,13 @@ export class CollectiveArea {
           `rank ${peer} ended without calling ${call} (collective #${seq} on ${comm.name})`,
         );
       }
-      if (!blocked) {
+      if (restingSince === NOT_RESTING) {
         p.live.blockedIn({ call, peer, sending: false, tag: seq, comm: comm.handle });
-        blocked = true;
+        restingSince = performance.now();
       }
-      p.waiter.sleep(seen);
+      waiter.rest(seen, restingSince);
     }
-    if (blocked) p.live.unblocked();
+    if (restingSince !== NOT_RESTING) p.live.unblocked();
     if (word === Coll.ENTERED && checkCall) this.#sameCall(comm, r, peer, call);
     return r;
   }

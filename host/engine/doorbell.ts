@@ -41,21 +41,39 @@ export class Doorbells {
   }
 }
 
+/** A wait that has not rested yet: pass it as `since` to the first `Waiter.rest`. */
+export const NOT_RESTING = -1;
+
+/**
+ * How long a wait keeps yielding the CPU before it sleeps. Long enough for the peers that
+ * share this rank's core to finish a step of a collective or an exchange; short enough that a
+ * rank waiting for a long computation soon stops taking turns from it.
+ */
+const YIELD_MS = 2;
+
 /** How a rank waits on its own doorbell. */
 export class Waiter {
   readonly #ctrl: Int32Array;
   readonly #bell: number;
+  readonly #yieldCpu: (() => void) | null;
 
   constructor(
     ctrl: Int32Array,
     bellWord: number,
-    /** Polls of the doorbell before sleeping. */
+    /** Polls of the doorbell before resting. */
     readonly spins: number,
+    /**
+     * Gives the CPU to another runnable thread (sched_yield), or null. Given when ranks
+     * outnumber cores: a peer that shares this core then runs at once, where waking it from
+     * a sleep costs ~30 µs, so a short wait yields instead of sleeping.
+     */
+    yieldCpu: (() => void) | null = null,
     /** Longest sleep before the caller re-checks peers and the job on its own. */
     readonly sliceMs = 100,
   ) {
     this.#ctrl = ctrl;
     this.#bell = bellWord;
+    this.#yieldCpu = yieldCpu;
   }
 
   /** The world rank whose ring this rank polls instead of its doorbell, or -1. */
@@ -91,6 +109,18 @@ export class Waiter {
       if (Atomics.load(ctrl, bell) !== seen) return true;
     }
     return false;
+  }
+
+  /**
+   * After a spin ran out. For the first YIELD_MS of a wait (`since`, from performance.now()),
+   * yields the CPU once if it can and returns, so that the caller spins again; later, sleeps.
+   */
+  rest(seen: number, since: number): void {
+    if (this.#yieldCpu !== null && performance.now() - since < YIELD_MS) {
+      this.#yieldCpu();
+      return;
+    }
+    this.sleep(seen);
   }
 
   /** Sleeps until the doorbell differs from `seen`, or for a time slice at most. */

@@ -1,6 +1,6 @@
 import { ANY_SOURCE, ANY_TAG, ErrorCode } from "../abi.js";
 import { entryBytes, RingReader, RingWriter } from "./channels.js";
-import type { Doorbells, Waiter } from "./doorbell.js";
+import { type Doorbells, NOT_RESTING, type Waiter } from "./doorbell.js";
 import { MpiError } from "./errors.js";
 import { Entry, EntryKind, type Layout, Posted, PostState, RingWord, Slot } from "./layout.js";
 import { Liveness } from "./liveness.js";
@@ -148,7 +148,7 @@ export class Messenger {
   /** Waits until the receiver has copied the rendezvous send on `slot`. */
   completeSend(site: WaitSite, dst: number, slot: number): void {
     const waiter = this.#p.waiter;
-    let blocked = false;
+    let restingSince = NOT_RESTING;
     waiter.watchDoorbell();
     for (;;) {
       const seen = waiter.current();
@@ -163,9 +163,9 @@ export class Messenger {
           `rank ${dst} ended without receiving this message (${describe(site)})`,
         );
       }
-      blocked = this.#rest(site, seen, blocked);
+      restingSince = this.#rest(site, seen, restingSince);
     }
-    if (blocked) this.#live.unblocked();
+    if (restingSince !== NOT_RESTING) this.#live.unblocked();
   }
 
   #reserve(site: WaitSite, dst: number, size: number): number {
@@ -173,7 +173,7 @@ export class Messenger {
     let at = writer.reserve(size);
     if (at >= 0) return at;
     const waiter = this.#p.waiter;
-    let blocked = false;
+    let restingSince = NOT_RESTING;
     waiter.watchDoorbell();
     writer.waitingForSpace = true;
     for (;;) {
@@ -192,22 +192,26 @@ export class Messenger {
           `rank ${dst} has ended and holds ${this.#p.layout.ringBytes} bytes of unreceived messages from this rank (${describe(site)})`,
         );
       }
-      blocked = this.#rest(site, seen, blocked);
+      restingSince = this.#rest(site, seen, restingSince);
     }
     writer.waitingForSpace = false;
-    if (blocked) this.#live.unblocked();
+    if (restingSince !== NOT_RESTING) this.#live.unblocked();
     return at;
   }
 
   /**
-   * After a spin ran out: say where this rank waits (once per call, for reports; never on
-   * the spinning fast path, whose cache lines peers are polling) and sleep. Returns true.
+   * After a spin ran out: say where this rank waits (once per wait, for reports; never on
+   * the spinning fast path, whose cache lines peers are polling) and rest. Takes and returns
+   * the time the wait began to rest.
    */
-  #rest(site: WaitSite, seen: number, blocked: boolean): true {
-    if (!blocked) this.#live.blockedIn(site);
+  #rest(site: WaitSite, seen: number, since: number): number {
+    if (since === NOT_RESTING) {
+      this.#live.blockedIn(site);
+      since = performance.now();
+    }
     this.flush();
-    this.#p.waiter.sleep(seen);
-    return true;
+    this.#p.waiter.rest(seen, since);
+    return since;
   }
 
   /**
@@ -266,7 +270,7 @@ export class Messenger {
     const reader = this.#readers[src] as RingReader;
     const post = this.#postsIn[src] as number;
     let posted = false;
-    let blocked = false;
+    let restingSince = NOT_RESTING;
     for (;;) {
       if (!posted) {
         const at = this.#poll(src, ctx, tag);
@@ -310,9 +314,9 @@ export class Messenger {
         posted = false;
         continue;
       }
-      blocked = this.#rest(site, seen, blocked);
+      restingSince = this.#rest(site, seen, restingSince);
     }
-    if (blocked) this.#live.unblocked();
+    if (restingSince !== NOT_RESTING) this.#live.unblocked();
   }
 
   /** Takes back a posted receive; false if the sender has claimed it (it will be FILLED). */
@@ -372,7 +376,7 @@ export class Messenger {
     out: Arrival,
   ): void {
     const waiter = this.#p.waiter;
-    let blocked = false;
+    let restingSince = NOT_RESTING;
     waiter.watchDoorbell();
     for (;;) {
       const seen = waiter.current();
@@ -384,14 +388,14 @@ export class Messenger {
         at = this.#pollAny(ctx, tag, members);
         if (at < 0) {
           if (ended) this.#live.noSender(site);
-          blocked = this.#rest(site, seen, blocked);
+          restingSince = this.#rest(site, seen, restingSince);
           continue;
         }
       }
       this.#deliverEntry(this.#lastSource, at, ptr, capacity, out);
       break;
     }
-    if (blocked) this.#live.unblocked();
+    if (restingSince !== NOT_RESTING) this.#live.unblocked();
   }
 
   /** Spins until the post is filled or the ring has an entry (true), or the spin runs out. */
@@ -415,7 +419,7 @@ export class Messenger {
     out: Arrival,
   ): void {
     const waiter = this.#p.waiter;
-    let blocked = false;
+    let restingSince = NOT_RESTING;
     waiter.watchDoorbell();
     for (;;) {
       const seen = waiter.current();
@@ -424,9 +428,9 @@ export class Messenger {
       const ended = src === ANY_SOURCE ? this.#live.allEnded(members) : this.#live.ended(src);
       if (this.iprobe(ctx, src, tag, members, out)) break;
       if (ended) this.#live.noSender(site);
-      blocked = this.#rest(site, seen, blocked);
+      restingSince = this.#rest(site, seen, restingSince);
     }
-    if (blocked) this.#live.unblocked();
+    if (restingSince !== NOT_RESTING) this.#live.unblocked();
   }
 
   /** Whether a matching message can be received now; describes it in `out`. */

@@ -45,7 +45,11 @@ export class RankRuntime {
   readonly wtick: number;
   readonly #clockOffset: number;
 
-  constructor(setup: RankSetup) {
+  /**
+   * `yieldCpu` gives the CPU to another runnable thread, where the runtime can (sched_yield);
+   * waits use it when ranks outnumber cores.
+   */
+  constructor(setup: RankSetup, yieldCpu: (() => void) | null = null) {
     this.rank = setup.rank;
     this.size = setup.size;
     this.layout = layout(setup.size, { ringBytes: setup.ringBytes, eagerLimit: setup.eagerLimit });
@@ -53,7 +57,12 @@ export class RankRuntime {
     const peers = setup.memories.map((m) => new LinearMemory(m));
     this.memory = peers[setup.rank] as LinearMemory;
     this.bells = new Doorbells(this.ctrl, setup.size, this.layout.rank);
-    const waiter = new Waiter(this.ctrl, this.bells.word(setup.rank), setup.spins);
+    const waiter = new Waiter(
+      this.ctrl,
+      this.bells.word(setup.rank),
+      setup.spins,
+      setup.oversubscribed ? yieldCpu : null,
+    );
     this.comms = new Communicators(setup.rank, setup.size);
     this.messenger = new Messenger({
       rank: setup.rank,

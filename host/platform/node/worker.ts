@@ -26,9 +26,15 @@ rankMain({
       env: { ...env },
       returnOnExit: true,
     });
+    // uvwasi's sched_yield is the system call; usable once start() has run, as every wasmpi
+    // call comes from inside the kernel's _start.
+    const schedYield = wasi.wasiImport.sched_yield as () => number;
     return {
       imports: wasi.wasiImport as Record<string, unknown>,
       start: (instance) => wasi.start(instance),
+      yieldCpu: () => {
+        schedYield();
+      },
     };
   },
   close: () => port.close(),
