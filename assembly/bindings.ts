@@ -55,12 +55,36 @@ export declare function isend(
 ): i32;
 
 // @ts-ignore: decorator
+@external("wasmpi", "irecv")
+export declare function irecv(
+  buf: usize,
+  count: i32,
+  datatype: i32,
+  source: i32,
+  tag: i32,
+  comm: i32,
+  request_out: usize,
+): i32;
+
+// @ts-ignore: decorator
 @external("wasmpi", "wait")
 export declare function wait(request: i32, status_out: usize): i32;
 
 // @ts-ignore: decorator
 @external("wasmpi", "test")
 export declare function test(request: i32, flag_out: usize, status_out: usize): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "waitany")
+export declare function waitany(requests: usize, count: i32, index_out: usize, status_out: usize): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "testall")
+export declare function testall(requests: usize, count: i32, flag_out: usize): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "request_free")
+export declare function request_free(request: i32): i32;
 
 // @ts-ignore: decorator
 @external("wasmpi", "probe")

@@ -13,8 +13,9 @@ import {
   scatterObject,
 } from "./collectives";
 import { check, fail } from "./errors";
+import { Request } from "./request";
 import { decode, encode } from "./serialize";
-import { ANY_SOURCE, ANY_TAG, Op, PROC_NULL, Request, Status, SUM } from "./types";
+import { ANY_SOURCE, ANY_TAG, Op, PROC_NULL, Status, SUM } from "./types";
 
 const BYTE_CODE: i32 = 1;
 
@@ -201,6 +202,19 @@ export class Comm {
     check(
       "Isend",
       abi.isend(dataOf(buf), buf.length, datatypeOf<B>(), dest, tag, this.handle, out),
+    );
+    return new Request(load<i32>(out), changetype<usize>(buf));
+  }
+
+  /**
+   * Starts receiving into a buffer, which must stay unused until the request completes.
+   * Messages match pending receives in the order they were started.
+   */
+  Irecv<B>(buf: B, source: i32 = ANY_SOURCE, tag: i32 = ANY_TAG): Request {
+    const out = memory.data(4);
+    check(
+      "Irecv",
+      abi.irecv(dataOf(buf), buf.length, datatypeOf<B>(), source, tag, this.handle, out),
     );
     return new Request(load<i32>(out), changetype<usize>(buf));
   }

@@ -4,6 +4,7 @@ import * as abi from "./bindings";
 import { Comm } from "./comm";
 import { check } from "./errors";
 
+export { Request } from "./request";
 export * from "./types";
 export { Comm };
 

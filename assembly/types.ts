@@ -1,6 +1,4 @@
-// Constants, datatypes, ops, Status and Request of the kernel API.
-import * as abi from "./bindings";
-import { check, fail } from "./errors";
+// Constants, datatypes, ops and Status of the kernel API.
 
 /** Wildcards and special ranks. */
 export const ANY_SOURCE: i32 = -1;
@@ -75,52 +73,5 @@ export class Status {
   /** Elements of `datatype` received; UNDEFINED if the bytes are not a whole number of them. */
   Get_count(datatype: Datatype = BYTE): i32 {
     return this.count % datatype.size == 0 ? this.count / datatype.size : UNDEFINED;
-  }
-}
-
-/** A pending nonblocking operation. */
-export class Request {
-  /** The buffer the operation uses, kept reachable (objects never move) until it completes. */
-  buffer: Object | null;
-
-  constructor(
-    private handle: i32,
-    buffer: usize = 0,
-  ) {
-    this.buffer = changetype<Object | null>(buffer);
-  }
-
-  /** Waits for completion. */
-  Wait(status: Status | null = null): void {
-    if (this.handle == 0) fail("Wait", "the request has already completed");
-    check("Wait", abi.wait(this.handle, changetype<usize>(status)));
-    this.handle = 0;
-    this.buffer = null;
-  }
-
-  /** Completes the request if it can complete now. */
-  Test(status: Status | null = null): bool {
-    if (this.handle == 0) fail("Test", "the request has already completed");
-    const flag = memory.data(4);
-    check("Test", abi.test(this.handle, flag, changetype<usize>(status)));
-    if (load<i32>(flag) == 0) return false;
-    this.handle = 0;
-    this.buffer = null;
-    return true;
-  }
-
-  /** Waits for every request. */
-  static Waitall(requests: Array<Request>): void {
-    for (let i = 0; i < requests.length; i++) requests[i].Wait();
-  }
-
-  /** Whether every request has completed (completing those that can). */
-  static Testall(requests: Array<Request>): bool {
-    let all = true;
-    for (let i = 0; i < requests.length; i++) {
-      const r = requests[i];
-      if (r.handle != 0 && !r.Test()) all = false;
-    }
-    return all;
   }
 }

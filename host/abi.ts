@@ -216,6 +216,24 @@ export const FUNCTIONS = {
     blocks: false,
     doc: "Starts a send and returns at once; `wait` or `test` completes it.",
   },
+  irecv: {
+    params: [
+      {
+        name: "buf",
+        type: "ptr",
+        doc: "where the message goes; must stay allocated and unused until the request completes",
+      },
+      { name: "count", type: "i32", doc: "capacity in elements" },
+      { name: "datatype", type: "i32", doc: "datatype code of the elements" },
+      { name: "source", type: "i32", doc: "source rank in `comm`, ANY_SOURCE or PROC_NULL" },
+      { name: "tag", type: "i32", doc: "tag to match, or ANY_TAG" },
+      comm,
+      { name: "request_out", type: "ptr", doc: "where to write the request handle (i32)" },
+    ],
+    result: "i32",
+    blocks: false,
+    doc: "Starts a receive and returns at once; `wait`, `test`, `waitany` or `testall` completes it. Messages match pending receives in the order they were started. A sender may copy straight into `buf` while the kernel computes.",
+  },
   wait: {
     params: [
       { name: "request", type: "i32", doc: "request handle; freed by completion" },
@@ -238,6 +256,49 @@ export const FUNCTIONS = {
     result: "i32",
     blocks: false,
     doc: "Completes and frees the request if it can complete now.",
+  },
+  waitany: {
+    params: [
+      {
+        name: "requests",
+        type: "ptr",
+        doc: "array of `count` request handles (i32); 0 marks an inactive entry",
+      },
+      { name: "count", type: "i32", doc: "number of entries" },
+      {
+        name: "index_out",
+        type: "ptr",
+        doc: "where to write the index of the completed request, or UNDEFINED if none is active (i32)",
+      },
+      statusOut,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Waits until one of the requests completes, completes and frees it. Successive calls look first at the entries after the last one returned, so no request starves.",
+  },
+  testall: {
+    params: [
+      {
+        name: "requests",
+        type: "ptr",
+        doc: "array of `count` request handles (i32); 0 marks an inactive entry",
+      },
+      { name: "count", type: "i32", doc: "number of entries" },
+      {
+        name: "flag_out",
+        type: "ptr",
+        doc: "where to write 1 if every request completed (all are then freed), else 0 (none is freed) (i32)",
+      },
+    ],
+    result: "i32",
+    blocks: false,
+    doc: "Completes and frees every request if all can complete now; otherwise changes none.",
+  },
+  request_free: {
+    params: [{ name: "request", type: "i32", doc: "request handle" }],
+    result: "i32",
+    blocks: false,
+    doc: "Frees a request without waiting: a send goes on and its resources come back when it completes; a pending receive cannot be freed (ERR_REQUEST).",
   },
   probe: {
     params: [

@@ -1,4 +1,12 @@
-import { ANY_SOURCE, ANY_TAG, DATATYPE_SIZES, ErrorCode, PROC_NULL, TAG_UB } from "../abi.js";
+import {
+  ANY_SOURCE,
+  ANY_TAG,
+  DATATYPE_SIZES,
+  ErrorCode,
+  PROC_NULL,
+  Status,
+  TAG_UB,
+} from "../abi.js";
 import type { Communicator } from "./comms.js";
 import { MpiError } from "./errors.js";
 import type { LinearMemory } from "./memory.js";
@@ -85,5 +93,24 @@ export class Checks {
   writeI32(what: string, ptr: number, value: number): void {
     const at = this.range(what, ptr, 4);
     this.memory.data.setInt32(at, value, true);
+  }
+
+  /** A status pointer: 0 (no status wanted), or checked to hold a Status. */
+  status(ptr: number): number {
+    return ptr === 0 ? 0 : this.range("status", ptr, Status.SIZE);
+  }
+
+  /** Fills the Status at `at` (if any); `src` is a world rank, reported as a rank of `comm`. */
+  writeStatus(at: number, comm: Communicator, src: number, tag: number, bytes: number): void {
+    if (at === 0) return;
+    const data = this.memory.data;
+    data.setInt32(
+      at + Status.SOURCE,
+      src === PROC_NULL ? PROC_NULL : (comm.commRanks[src] as number),
+      true,
+    );
+    data.setInt32(at + Status.TAG, tag, true);
+    data.setInt32(at + Status.ERROR, 0, true);
+    data.setInt32(at + Status.COUNT_BYTES, bytes, true);
   }
 }

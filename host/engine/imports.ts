@@ -6,14 +6,14 @@ import {
   type FunctionName,
   MODULE,
   PROC_NULL,
-  Status,
 } from "../abi.js";
 import { Checks } from "./checks.js";
 import { collectiveImports } from "./collective-imports.js";
 import type { Communicator } from "./comms.js";
 import { MpiError, RankFailure } from "./errors.js";
-import type { Arrival } from "./p2p.js";
+import type { Arrival } from "./inbox.js";
 import type { RankRuntime } from "./rank.js";
+import { requestImports } from "./request-imports.js";
 import type { BlockingCall, WaitSite } from "./sites.js";
 
 export type Implementation = (...args: number[]) => number | undefined;
@@ -32,21 +32,8 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
   const arrival: Arrival = { src: 0, tag: 0, bytes: 0 };
   const mem = rt.memory;
 
-  const statusAt = (ptr: number): number =>
-    ptr === 0 ? 0 : checks.range("status", ptr, Status.SIZE);
-
-  const writeStatus = (at: number, comm: Communicator, src: number, tag: number, bytes: number) => {
-    if (at === 0) return;
-    const data = mem.data;
-    data.setInt32(
-      at + Status.SOURCE,
-      src === PROC_NULL ? PROC_NULL : (comm.commRanks[src] as number),
-      true,
-    );
-    data.setInt32(at + Status.TAG, tag, true);
-    data.setInt32(at + Status.ERROR, 0, true);
-    data.setInt32(at + Status.COUNT_BYTES, bytes, true);
-  };
+  const statusAt = (ptr: number) => checks.status(ptr);
+  const writeStatus = checks.writeStatus.bind(checks);
 
   // Where a blocking call waits, for reports; reused, since a rank makes one call at a time.
   const sendSite: WaitSite = { call: "Send", peer: 0, sending: true, tag: 0, comm: 0 };
@@ -64,6 +51,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
 
   const impl: Record<FunctionName, Implementation> = {
     ...collectiveImports(rt, checks),
+    ...requestImports(rt, checks),
     comm_rank: (commHandle, out) =>
       checks.guard(() => checks.writeI32("rank_out", out, rt.comms.get(commHandle).rank)),
 
@@ -96,7 +84,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
           writeStatus(status, comm, PROC_NULL, ANY_TAG, 0);
           return 0;
         }
-        rt.messenger.recv(
+        rt.messenger.inbox.recv(
           site(recvSite, "Recv", source, tag, commHandle),
           comm.ctx,
           world(comm, source),
@@ -146,7 +134,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
           writeStatus(status, comm, PROC_NULL, ANY_TAG, 0);
         } else {
           site(recvSite, "Sendrecv", source, recvtag, commHandle);
-          m.recv(
+          m.inbox.recv(
             recvSite,
             comm.ctx,
             world(comm, source),
@@ -161,61 +149,6 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
         if (slot >= 0) m.completeSend(outgoing, world(comm, dest), slot);
       }),
 
-    isend: (buf, count, datatype, dest, tag, commHandle, requestOut) =>
-      checks.guard(() => {
-        const comm = rt.comms.get(commHandle);
-        checks.rankIn(comm, dest, "destination", false);
-        checks.tag(tag, false);
-        const bytes = checks.bufferBytes("send buffer", buf, count, datatype);
-        const out = checks.range("request_out", requestOut, 4);
-        const requestSite: WaitSite = {
-          call: "Wait",
-          peer: dest,
-          sending: true,
-          tag,
-          comm: commHandle,
-        };
-        const slot =
-          dest === PROC_NULL
-            ? -1
-            : rt.messenger.postSend(
-                requestSite,
-                comm.ctx,
-                world(comm, dest),
-                tag,
-                buf >>> 0,
-                bytes,
-              );
-        const handle = rt.requests.add({
-          kind: "send",
-          site: requestSite,
-          dst: world(comm, dest),
-          slot,
-        });
-        mem.data.setInt32(out, handle, true);
-      }),
-
-    wait: (handle, statusOut) =>
-      checks.guard(() => {
-        const request = rt.requests.get(handle);
-        const status = statusAt(statusOut);
-        if (request.slot >= 0) rt.messenger.completeSend(request.site, request.dst, request.slot);
-        rt.requests.free(handle);
-        if (status !== 0) writeStatus(status, rt.comms.get(1), PROC_NULL, ANY_TAG, 0);
-      }),
-
-    test: (handle, flagOut, statusOut) =>
-      checks.guard(() => {
-        const request = rt.requests.get(handle);
-        const flag = checks.range("flag_out", flagOut, 4);
-        const status = statusAt(statusOut);
-        const done = request.slot < 0 || rt.messenger.sendDone(request.slot);
-        mem.data.setInt32(flag, done ? 1 : 0, true);
-        if (!done) return;
-        rt.requests.free(handle);
-        if (status !== 0) writeStatus(status, rt.comms.get(1), PROC_NULL, ANY_TAG, 0);
-      }),
-
     probe: (source, tag, commHandle, statusOut) =>
       checks.guard(() => {
         const comm = rt.comms.get(commHandle);
@@ -226,7 +159,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
           writeStatus(status, comm, PROC_NULL, ANY_TAG, 0);
           return;
         }
-        rt.messenger.probe(
+        rt.messenger.inbox.probe(
           site(recvSite, "Probe", source, tag, commHandle),
           comm.ctx,
           world(comm, source),
@@ -249,7 +182,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
           writeStatus(status, comm, PROC_NULL, ANY_TAG, 0);
           return;
         }
-        const found = rt.messenger.iprobe(
+        const found = rt.messenger.inbox.iprobe(
           comm.ctx,
           world(comm, source),
           tag,

@@ -73,6 +73,7 @@ export const BLOCKING_CALLS = [
   "Sendrecv",
   "Probe",
   "Wait",
+  "Waitany",
   ...COLLECTIVE_CALLS,
 ] as const;
 
@@ -103,9 +104,19 @@ export const Posted = {
   SEQ: 5,
   GOT_TAG: 6,
   GOT_BYTES: 7,
+  /** PostFlags. */
+  FLAGS: 8,
 } as const;
 
 export const PostState = { IDLE: 0, POSTED: 1, CLAIMED: 2, FILLED: 3 } as const;
+
+/**
+ * Which messages a sender may deliver into a post. A blocking receive pulls large messages
+ * itself (a core reads another core's lines faster than it writes lines another core holds);
+ * a pending receive takes any size, so that the sender need not wait while the receiver
+ * computes.
+ */
+export const PostFlags = { EAGER_ONLY: 0, ANY_SIZE: 1 } as const;
 const RING_HEADER = 3 * LINE;
 
 /** Entry header in a ring (8 words, 32 bytes); the payload of an eager entry follows it. */

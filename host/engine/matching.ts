@@ -1,5 +1,6 @@
 import { ANY_SOURCE, ANY_TAG } from "../abi.js";
 import type { RingEntry } from "./channels.js";
+import type { MpiError } from "./errors.js";
 
 /** A message that arrived before a receive asked for it. Its payload stays where it is. */
 export interface Envelope {
@@ -85,4 +86,100 @@ export class Unexpected {
     }
     return best;
   }
+}
+
+/** A posted receive not yet matched (Irecv, or a blocking receive behind pending ones). */
+export interface PendingRecv {
+  readonly ctx: number;
+  /** World rank of the source, or ANY_SOURCE. */
+  readonly src: number;
+  readonly tag: number;
+  readonly ptr: number;
+  readonly capacity: number;
+  /** Post order: a message goes to the earliest pending receive it matches. */
+  readonly seq: number;
+  /** In its source's post block, where the sender may fill it directly. */
+  published: boolean;
+  done: boolean;
+  /** What was received, once done. */
+  readonly arrival: { src: number; tag: number; bytes: number };
+  /** Why the receive failed (truncation), reported when it is waited for. */
+  error: MpiError | null;
+}
+
+/**
+ * The pending receives of one rank, one queue per source and one for ANY_SOURCE, each in post
+ * order, so that matching a message looks at two queue heads in the common case.
+ */
+export class PendingReceives {
+  readonly #bySource: PendingRecv[][];
+  readonly #any: PendingRecv[] = [];
+  #seq = 0;
+  #count = 0;
+
+  constructor(size: number) {
+    this.#bySource = Array.from({ length: size }, () => []);
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  create(ctx: number, src: number, tag: number, ptr: number, capacity: number): PendingRecv {
+    return {
+      ctx,
+      src,
+      tag,
+      ptr,
+      capacity,
+      seq: this.#seq++,
+      published: false,
+      done: false,
+      arrival: { src: -1, tag: -1, bytes: 0 },
+      error: null,
+    };
+  }
+
+  add(request: PendingRecv): void {
+    this.#queue(request.src).push(request);
+    this.#count++;
+  }
+
+  remove(request: PendingRecv): void {
+    const queue = this.#queue(request.src);
+    const i = queue.indexOf(request);
+    if (i < 0) return;
+    queue.splice(i, 1);
+    this.#count--;
+  }
+
+  /** The earliest pending receive from world rank `src` (not ANY_SOURCE), or null. */
+  head(src: number): PendingRecv | null {
+    return (this.#bySource[src] as PendingRecv[])[0] ?? null;
+  }
+
+  /** Whether an ANY_SOURCE receive was posted before post number `seq`. */
+  anyBefore(seq: number): boolean {
+    const first = this.#any[0];
+    return first !== undefined && first.seq < seq;
+  }
+
+  /** The earliest pending receive that a message (src, ctx, tag) matches, or null. */
+  match(src: number, ctx: number, tag: number): PendingRecv | null {
+    const mine = firstMatch(this.#bySource[src] as PendingRecv[], ctx, tag);
+    const any = firstMatch(this.#any, ctx, tag);
+    if (mine === null) return any;
+    return any !== null && any.seq < mine.seq ? any : mine;
+  }
+
+  #queue(src: number): PendingRecv[] {
+    return src === ANY_SOURCE ? this.#any : (this.#bySource[src] as PendingRecv[]);
+  }
+}
+
+function firstMatch(queue: readonly PendingRecv[], ctx: number, tag: number): PendingRecv | null {
+  for (const request of queue) {
+    if (request.ctx === ctx && (request.tag === ANY_TAG || request.tag === tag)) return request;
+  }
+  return null;
 }

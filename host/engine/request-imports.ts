@@ -1,0 +1,245 @@
+import { ANY_SOURCE, ANY_TAG, ErrorCode, PROC_NULL, UNDEFINED } from "../abi.js";
+import type { Checks } from "./checks.js";
+import type { Communicator } from "./comms.js";
+import { MpiError } from "./errors.js";
+import type { Implementation } from "./imports.js";
+import type { PendingRecv } from "./matching.js";
+import type { RankRuntime } from "./rank.js";
+import type { RecvRequest, Request, SendRequest } from "./requests.js";
+import { describe, type WaitSite } from "./sites.js";
+
+export type RequestImport =
+  | "isend"
+  | "irecv"
+  | "wait"
+  | "test"
+  | "waitany"
+  | "testall"
+  | "request_free";
+
+/**
+ * The nonblocking imports: starting sends and receives, and completing them. A request is
+ * freed when it completes; its handle then means nothing (the kernel forgets it).
+ */
+export function requestImports(rt: RankRuntime, c: Checks): Record<RequestImport, Implementation> {
+  const m = rt.messenger;
+  const inbox = m.inbox;
+  const live = m.live;
+  const requests = rt.requests;
+  const mem = rt.memory;
+  /** Where ANY request array search starts next: after the last one Waitany returned. */
+  let nextAny = 0;
+
+  const world = (comm: Communicator, rank: number): number =>
+    rank < 0 ? rank : (comm.worldRanks[rank] as number);
+
+  const waitSite = (peer: number, sending: boolean, tag: number, comm: number): WaitSite => ({
+    call: "Wait",
+    peer,
+    sending,
+    tag,
+    comm,
+  });
+
+  /** Whether `request` has completed, by one look (a send's slot is given back then). */
+  const done = (request: Request): boolean => {
+    if (request.kind === "recv") return request.pending.done;
+    if (!request.done && (request.slot < 0 || m.sendDone(request.slot))) request.done = true;
+    return request.done;
+  };
+
+  /** Whether whatever `request` waits for has ended, so that it can never complete. */
+  const hopeless = (request: Request): boolean =>
+    request.kind === "recv"
+      ? inbox.senderGone(request.pending, request.comm.worldRanks)
+      : live.ended(request.dst);
+
+  /** Throws the error of a request that can never complete. */
+  const giveUp = (request: Request): never => {
+    if (request.kind === "recv") live.noSender(request.site);
+    throw new MpiError(
+      ErrorCode.ERR_PROC_FAILED,
+      `rank ${request.site.peer} ended without receiving this message (${describe(request.site)})`,
+    );
+  };
+
+  /** Frees a completed request and fills the status; a failed receive throws its error. */
+  const finish = (handle: number, request: Request, status: number): void => {
+    requests.free(handle);
+    if (request.kind === "send") {
+      c.writeStatus(status, rt.comms.get(1), PROC_NULL, ANY_TAG, 0);
+      return;
+    }
+    const { error, arrival } = request.pending;
+    if (error !== null) throw error;
+    c.writeStatus(status, request.comm, arrival.src, arrival.tag, arrival.bytes);
+  };
+
+  /** Gives back the slots of freed sends that have completed since. */
+  const reap = (): void => {
+    const detached = requests.detached;
+    let kept = 0;
+    for (const request of detached) if (!done(request)) detached[kept++] = request;
+    detached.length = kept;
+  };
+
+  /** Reads `count` handles at `ptr`; every non-zero one must be a live request. */
+  const handlesAt = (ptr: number, count: number): Int32Array => {
+    if (count < 0) throw new MpiError(ErrorCode.ERR_COUNT, `negative count ${count}`);
+    const at = c.range("requests", ptr, count * 4);
+    const handles = new Int32Array(count);
+    const data = mem.data;
+    for (let i = 0; i < count; i++) {
+      const handle = data.getInt32(at + i * 4, true);
+      if (handle !== 0) requests.get(handle);
+      handles[i] = handle;
+    }
+    return handles;
+  };
+
+  return {
+    isend: (buf, count, datatype, dest, tag, commHandle, requestOut) =>
+      c.guard(() => {
+        const comm = rt.comms.get(commHandle);
+        c.rankIn(comm, dest, "destination", false);
+        c.tag(tag, false);
+        const bytes = c.bufferBytes("send buffer", buf, count, datatype);
+        const out = c.range("request_out", requestOut, 4);
+        if (requests.detached.length > 0) reap();
+        const site = waitSite(dest, true, tag, commHandle);
+        const dst = world(comm, dest);
+        const slot =
+          dest === PROC_NULL ? -1 : m.postSend(site, comm.ctx, dst, tag, buf >>> 0, bytes);
+        const request: SendRequest = { kind: "send", site, dst, slot, done: slot < 0 };
+        mem.data.setInt32(out, requests.add(request), true);
+      }),
+
+    irecv: (buf, count, datatype, source, tag, commHandle, requestOut) =>
+      c.guard(() => {
+        const comm = rt.comms.get(commHandle);
+        c.rankIn(comm, source, "source", true);
+        c.tag(tag, true);
+        const capacity = c.bufferBytes("receive buffer", buf, count, datatype);
+        const out = c.range("request_out", requestOut, 4);
+        const site = waitSite(source, false, tag, commHandle);
+        const pending: PendingRecv =
+          source === PROC_NULL
+            ? {
+                ctx: comm.ctx,
+                src: PROC_NULL,
+                tag,
+                ptr: buf >>> 0,
+                capacity,
+                seq: -1,
+                published: false,
+                done: true,
+                arrival: { src: PROC_NULL, tag: ANY_TAG, bytes: 0 },
+                error: null,
+              }
+            : inbox.post(
+                comm.ctx,
+                source === ANY_SOURCE ? ANY_SOURCE : world(comm, source),
+                tag,
+                buf >>> 0,
+                capacity,
+                comm.worldRanks,
+              );
+        const request: RecvRequest = { kind: "recv", site, comm, pending };
+        mem.data.setInt32(out, requests.add(request), true);
+      }),
+
+    wait: (handle, statusOut) =>
+      c.guard(() => {
+        const request = requests.get(handle);
+        const status = c.status(statusOut);
+        if (request.kind === "send") {
+          if (!done(request)) m.completeSend(request.site, request.dst, request.slot);
+          request.done = true;
+        } else if (!request.pending.done) {
+          inbox.await(request.site, request.pending, request.comm.worldRanks);
+        }
+        finish(handle, request, status);
+      }),
+
+    test: (handle, flagOut, statusOut) =>
+      c.guard(() => {
+        const request = requests.get(handle);
+        const flag = c.range("flag_out", flagOut, 4);
+        const status = c.status(statusOut);
+        inbox.progress();
+        let complete = done(request);
+        if (!complete && hopeless(request)) {
+          inbox.progress();
+          complete = done(request);
+          if (!complete) giveUp(request);
+        }
+        mem.data.setInt32(flag, complete ? 1 : 0, true);
+        if (complete) finish(handle, request, status);
+      }),
+
+    waitany: (requestsPtr, count, indexOut, statusOut) =>
+      c.guard(() => {
+        const handles = handlesAt(requestsPtr, count);
+        const index = c.range("index_out", indexOut, 4);
+        const status = c.status(statusOut);
+        const active: number[] = [];
+        for (let i = 0; i < count; i++) if (handles[i] !== 0) active.push(i);
+        if (active.length === 0) {
+          mem.data.setInt32(index, UNDEFINED, true);
+          c.writeStatus(status, rt.comms.get(1), ANY_SOURCE, ANY_TAG, 0);
+          return;
+        }
+        const of = (i: number): Request => requests.get(handles[i] as number);
+        let found = -1;
+        const ready = (): boolean => {
+          const n = active.length;
+          // Start after the entry returned last time, so that no request starves.
+          let first = active.findIndex((i) => i >= nextAny);
+          if (first < 0) first = 0;
+          for (let k = 0; k < n; k++) {
+            const i = active[(first + k) % n] as number;
+            if (done(of(i))) {
+              found = i;
+              return true;
+            }
+          }
+          return false;
+        };
+        const first = of(active[0] as number);
+        inbox.waitUntil(
+          { ...first.site, call: "Waitany" },
+          ready,
+          () => active.every((i) => hopeless(of(i))),
+          () => giveUp(first),
+        );
+        nextAny = found + 1;
+        mem.data.setInt32(index, found, true);
+        finish(handles[found] as number, of(found), status);
+      }),
+
+    testall: (requestsPtr, count, flagOut) =>
+      c.guard(() => {
+        const handles = handlesAt(requestsPtr, count);
+        const flag = c.range("flag_out", flagOut, 4);
+        inbox.progress();
+        let all = true;
+        for (const handle of handles) if (handle !== 0 && !done(requests.get(handle))) all = false;
+        mem.data.setInt32(flag, all ? 1 : 0, true);
+        if (!all) return;
+        for (const handle of handles) if (handle !== 0) finish(handle, requests.get(handle), 0);
+      }),
+
+    request_free: (handle) =>
+      c.guard(() => {
+        const request = requests.get(handle);
+        if (request.kind === "recv" && !request.pending.done) {
+          throw new MpiError(
+            ErrorCode.ERR_REQUEST,
+            "a pending receive cannot be freed (its buffer would be written later): Wait or Test it",
+          );
+        }
+        requests.free(handle);
+        if (request.kind === "send" && !done(request)) requests.detached.push(request);
+      }),
+  };
+}
