@@ -176,6 +176,7 @@ async function main(argv: readonly string[]): Promise<number> {
         }
       }
     }
+    for (const warning of result.warnings) process.stderr.write(`wasmpi: ${warning}\n`);
     for (const failure of result.failures) process.stderr.write(`wasmpi: ${failure}\n`);
     return result.exitCode;
   } catch (error) {

@@ -48,6 +48,8 @@ export interface JobResult {
   timedOut: boolean;
   /** The failures in the order they happened, as `rank R: reason` lines. */
   failures: string[];
+  /** Things done wrong that did not fail the job (requests never completed), as `rank R: ...`. */
+  warnings: string[];
 }
 
 /** What a runtime provides to the launcher. */
@@ -135,6 +137,7 @@ export async function runJob(
     const results: (RankResult | undefined)[] = Array.from({ length: np }, () => undefined);
     let settled = 0;
     const failures: string[] = [];
+    const warnings: string[] = [];
     let exitCode = 0;
     let ready = 0;
     let ending = false;
@@ -152,7 +155,7 @@ export async function runJob(
       const ranks = results.map(
         (r, rank): RankResult => r ?? { rank, exitCode: 1, status: "aborted" },
       );
-      resolve({ exitCode, ranks, timedOut, failures });
+      resolve({ exitCode, ranks, timedOut, failures, warnings });
     };
 
     const settle = (rank: number, result: RankResult): void => {
@@ -190,6 +193,9 @@ export async function runJob(
           return;
         case "output":
           write(rank, message.fd, message.bytes);
+          return;
+        case "warning":
+          warnings.push(`rank ${rank}: ${message.message}`);
           return;
         case "exit":
           if (message.code === 0) settle(rank, { rank, exitCode: 0, status: "exited" });

@@ -18,6 +18,8 @@ export type FromRank =
   | { readonly type: "setup-failed"; readonly message: string }
   /** Whole lines (each ends with "\n", but possibly the last one at exit) written to fd 1 or 2. */
   | { readonly type: "output"; readonly fd: 1 | 2; readonly bytes: Uint8Array }
+  /** Something the kernel did wrong that does not fail the job; posted before it ends. */
+  | { readonly type: "warning"; readonly message: string }
   /** The program returned, or called proc_exit. */
   | { readonly type: "exit"; readonly code: number }
   /** The rank ended the job: a fatal error, abort(), Abort(code), a trap. */

@@ -106,6 +106,14 @@ export function rankMain(platform: RankPlatform): void {
     }
     sinks[1].flush();
     sinks[2].flush();
+    const pending = result.type === "exit" ? rt.requests.pending() : [];
+    if (pending.length > 0) {
+      const n = pending.length;
+      platform.post({
+        type: "warning",
+        message: `ended with ${n} request${n === 1 ? "" : "s"} never completed (Wait or Test each one): ${pending.slice(0, 4).join("; ")}${n > 4 ? `; and ${n - 4} more` : ""}`,
+      });
+    }
     rt.ended(result.type === "exit" ? RankState.FINISHED : RankState.FAILED);
     platform.post(result);
     platform.close();
