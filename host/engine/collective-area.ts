@@ -50,6 +50,11 @@ function reached(value: number, seq: number): boolean {
   return ((value - seq) & SEQ_MASK) < 1 << (31 - CALL_BITS);
 }
 
+/** The later of two collective numbers (modulo 2^27, within half the range). */
+export function laterSeq(a: number, b: number): number {
+  return reached(a, b) ? a : b;
+}
+
 /**
  * An inline slot starts with the arguments its readers check (a peer that has moved on may
  * already be rewriting its record, but not this slot), then the operand.
@@ -100,32 +105,17 @@ export class CollectiveArea {
    */
   enter(comm: Communicator, call: CollectiveCall, args: Args, inline = -1, bytes = 0): number {
     const { ctrl } = this.p;
-    const seq = ((this.#seq[comm.ctx] as number) + 1) & SEQ_MASK;
+    const seq = ((this.#seq[comm.area] as number) + 1) & SEQ_MASK;
     if (inline >= 0) {
-      for (let i = 1; i < comm.size; i++) {
-        this.awaitRank(
-          comm,
-          (comm.rank + i) % comm.size,
-          Coll.ENTERED,
-          (seq - 1) & SEQ_MASK,
-          call,
-          false,
-        );
-      }
-      const slot = this.inline(comm, comm.rank, seq);
-      const h = slot >> 2;
-      ctrl[h + Inline.ROOT] = args.root ?? -1;
-      ctrl[h + Inline.BYTES] = args.bytes ?? bytes;
-      ctrl[h + Inline.DATATYPE] = args.datatype ?? 0;
-      ctrl[h + Inline.OP] = args.op ?? 0;
+      const slot = this.#claimSlot(comm, call, seq, args, bytes);
       copyBytes(this.p.memory, inline, this.ctrlViews, slot + Inline.DATA, bytes);
       // Readers of an inline collective read only the slot: the record's arguments can wait.
-      this.#seq[comm.ctx] = seq;
+      this.#seq[comm.area] = seq;
       this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | (CALL_INDEX.get(call) as number));
       return seq;
     }
-    this.#seq[comm.ctx] = seq;
-    const r = this.p.layout.coll(comm.ctx, this.p.rank) >> 2;
+    this.#seq[comm.area] = seq;
+    const r = this.p.layout.coll(comm.area, this.p.rank) >> 2;
     ctrl[r + Coll.ROOT] = args.root ?? -1;
     ctrl[r + Coll.SEND] = args.send ?? 0;
     ctrl[r + Coll.RECV] = args.recv ?? 0;
@@ -142,10 +132,77 @@ export class CollectiveArea {
     return seq;
   }
 
+  /**
+   * Publishes a few i32 words through this rank's inline slot, as an inline collective does
+   * with its operand (the agreement that makes communicators); returns the collective's number.
+   * Peers read them with `inlineWords` once they see this rank entered.
+   */
+  enterWords(comm: Communicator, call: CollectiveCall, words: Int32Array): number {
+    const seq = ((this.#seq[comm.area] as number) + 1) & SEQ_MASK;
+    const slot = this.#claimSlot(comm, call, seq, {}, words.length * 4);
+    this.p.ctrl.set(words, (slot + Inline.DATA) >> 2);
+    this.#seq[comm.area] = seq;
+    this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | (CALL_INDEX.get(call) as number));
+    return seq;
+  }
+
+  /** The words communicator rank `peer` published with `enterWords` for collective `seq`. */
+  inlineWords(comm: Communicator, peer: number, seq: number, call: CollectiveCall): Int32Array {
+    this.awaitRank(comm, peer, Coll.ENTERED, seq, call);
+    const slot = this.inline(comm, peer, seq);
+    const n = (this.p.ctrl[(slot >> 2) + Inline.BYTES] as number) >> 2;
+    const at = (slot + Inline.DATA) >> 2;
+    return this.p.ctrl.slice(at, at + n);
+  }
+
+  /**
+   * Waits until every peer has entered collective seq - 1 (so is done with this rank's slot of
+   * seq's parity), then writes the slot's header; returns the slot's byte offset.
+   */
+  #claimSlot(comm: Communicator, call: CollectiveCall, seq: number, args: Args, bytes: number) {
+    for (let i = 1; i < comm.size; i++) {
+      const peer = (comm.rank + i) % comm.size;
+      this.awaitRank(comm, peer, Coll.ENTERED, (seq - 1) & SEQ_MASK, call, false);
+    }
+    const slot = this.inline(comm, comm.rank, seq);
+    const h = slot >> 2;
+    const ctrl = this.p.ctrl;
+    ctrl[h + Inline.ROOT] = args.root ?? -1;
+    ctrl[h + Inline.BYTES] = args.bytes ?? bytes;
+    ctrl[h + Inline.DATATYPE] = args.datatype ?? 0;
+    ctrl[h + Inline.OP] = args.op ?? 0;
+    return slot;
+  }
+
+  /** The number of the last collective this rank started on area `a`. */
+  sequence(a: number): number {
+    return this.#seq[a] as number;
+  }
+
+  /**
+   * Starts `comm`, new on its area, at collective number `seq`, which its members agreed on:
+   * the latest any of them reached on the area. Stage words only ever grow, so those left by
+   * the area's earlier communicators (at most `seq`) never satisfy a wait of this one, and a
+   * peer of an earlier communicator still polling this rank's ENTERED word still sees it
+   * reached. ENTERED at `seq` lets the first inline collective (seq + 1) proceed: no member
+   * reads this rank's slots for this communicator before then. If this rank is already at
+   * `seq`, its ENTERED word is left as it is: a peer still in the earlier communicator's last
+   * collective (number `seq`) checks the call it names.
+   */
+  restart(comm: Communicator, seq: number, call: CollectiveCall): void {
+    const p = this.p;
+    if (seq === this.#seq[comm.area]) return;
+    const r = p.layout.coll(comm.area, p.rank) >> 2;
+    this.#seq[comm.area] = seq;
+    Atomics.store(p.ctrl, r + Coll.MID, seq);
+    Atomics.store(p.ctrl, r + Coll.DONE, seq);
+    this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | (CALL_INDEX.get(call) as number));
+  }
+
   /** Marks a stage reached and wakes the peers. */
   stage(comm: Communicator, word: number, seq: number): void {
     const p = this.p;
-    Atomics.store(p.ctrl, (p.layout.coll(comm.ctx, p.rank) >> 2) + word, seq);
+    Atomics.store(p.ctrl, (p.layout.coll(comm.area, p.rank) >> 2) + word, seq);
     for (const world of comm.worldRanks) {
       if (world !== p.rank) p.bells.ringUnlessWatching(world, WATCH_STAGES);
     }
@@ -173,7 +230,7 @@ export class CollectiveArea {
   ): number {
     const p = this.p;
     const world = comm.worldRanks[peer] as number;
-    const r = p.layout.coll(comm.ctx, world) >> 2;
+    const r = p.layout.coll(comm.area, world) >> 2;
     const at = r + word;
     const shift = word === Coll.ENTERED ? CALL_BITS : 0;
     if (reached(Atomics.load(p.ctrl, at) >>> shift, seq)) {
@@ -220,11 +277,11 @@ export class CollectiveArea {
 
   /** Byte offset of communicator rank `peer`'s inline slot for collective `seq`. */
   inline(comm: Communicator, peer: number, seq: number): number {
-    return this.p.layout.collInline(comm.ctx, comm.worldRanks[peer] as number, seq & 1);
+    return this.p.layout.collInline(comm.area, comm.worldRanks[peer] as number, seq & 1);
   }
 
   record(comm: Communicator, peer: number): number {
-    return this.p.layout.coll(comm.ctx, comm.worldRanks[peer] as number) >> 2;
+    return this.p.layout.coll(comm.area, comm.worldRanks[peer] as number) >> 2;
   }
 
   word(record: number, word: number): number {
@@ -239,7 +296,7 @@ export class CollectiveArea {
 
   /** Checks the call a peer entered, read from the same word as its stage (see #stage). */
   #sameCall(comm: Communicator, record: number, peer: number, call: CollectiveCall): void {
-    const seq = this.#seq[comm.ctx] as number;
+    const seq = this.#seq[comm.area] as number;
     const entered = Atomics.load(this.p.ctrl, record + Coll.ENTERED);
     // A peer already past this collective (possible after a Barrier) entered it correctly.
     if (entered >>> CALL_BITS !== seq) return;
