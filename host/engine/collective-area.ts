@@ -110,9 +110,7 @@ export class CollectiveArea {
       const slot = this.#claimSlot(comm, call, seq, args, bytes);
       copyBytes(this.p.memory, inline, this.ctrlViews, slot + Inline.DATA, bytes);
       // Readers of an inline collective read only the slot: the record's arguments can wait.
-      this.#seq[comm.area] = seq;
-      this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | (CALL_INDEX.get(call) as number));
-      return seq;
+      return this.#entered(comm, call, seq);
     }
     this.#seq[comm.area] = seq;
     const r = this.p.layout.coll(comm.area, this.p.rank) >> 2;
@@ -128,22 +126,22 @@ export class CollectiveArea {
     ctrl[r + Coll.DATATYPE] = args.datatype ?? 0;
     ctrl[r + Coll.OP] = args.op ?? 0;
     ctrl[r + Coll.ELEMENT] = args.element ?? 1;
+    return this.#entered(comm, call, seq);
+  }
+
+  #entered(comm: Communicator, call: CollectiveCall, seq: number): number {
+    this.#seq[comm.area] = seq;
     this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | (CALL_INDEX.get(call) as number));
     return seq;
   }
 
-  /**
-   * Publishes a few i32 words through this rank's inline slot, as an inline collective does
-   * with its operand (the agreement that makes communicators); returns the collective's number.
-   * Peers read them with `inlineWords` once they see this rank entered.
-   */
+  /** Publishes a few i32 words through this rank's inline slot (the agreement that makes
+   * communicators); peers read them with `inlineWords`. Returns the collective's number. */
   enterWords(comm: Communicator, call: CollectiveCall, words: Int32Array): number {
     const seq = ((this.#seq[comm.area] as number) + 1) & SEQ_MASK;
     const slot = this.#claimSlot(comm, call, seq, {}, words.length * 4);
     this.p.ctrl.set(words, (slot + Inline.DATA) >> 2);
-    this.#seq[comm.area] = seq;
-    this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | (CALL_INDEX.get(call) as number));
-    return seq;
+    return this.#entered(comm, call, seq);
   }
 
   /** The words communicator rank `peer` published with `enterWords` for collective `seq`. */
@@ -180,23 +178,17 @@ export class CollectiveArea {
   }
 
   /**
-   * Starts `comm`, new on its area, at collective number `seq`, which its members agreed on:
-   * the latest any of them reached on the area. Stage words only ever grow, so those left by
-   * the area's earlier communicators (at most `seq`) never satisfy a wait of this one, and a
-   * peer of an earlier communicator still polling this rank's ENTERED word still sees it
-   * reached. ENTERED at `seq` lets the first inline collective (seq + 1) proceed: no member
-   * reads this rank's slots for this communicator before then. If this rank is already at
-   * `seq`, its ENTERED word is left as it is: a peer still in the earlier communicator's last
-   * collective (number `seq`) checks the call it names.
+   * Starts `comm`, new on its area, at collective `seq`: the latest any member reached there
+   * (see comm-create.ts). Stage words only grow; ENTERED at `seq` lets the first inline
+   * collective proceed. They are left as they are if this rank is at `seq` already: a peer
+   * still in the area's previous communicator checks the call its ENTERED word names.
    */
   restart(comm: Communicator, seq: number, call: CollectiveCall): void {
-    const p = this.p;
     if (seq === this.#seq[comm.area]) return;
-    const r = p.layout.coll(comm.area, p.rank) >> 2;
-    this.#seq[comm.area] = seq;
-    Atomics.store(p.ctrl, r + Coll.MID, seq);
-    Atomics.store(p.ctrl, r + Coll.DONE, seq);
-    this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | (CALL_INDEX.get(call) as number));
+    const r = this.p.layout.coll(comm.area, this.p.rank) >> 2;
+    Atomics.store(this.p.ctrl, r + Coll.MID, seq);
+    Atomics.store(this.p.ctrl, r + Coll.DONE, seq);
+    this.#entered(comm, call, seq);
   }
 
   /** Marks a stage reached and wakes the peers. */
