@@ -10,6 +10,18 @@ export declare function comm_rank(comm: i32, rank_out: usize): i32;
 export declare function comm_size(comm: i32, size_out: usize): i32;
 
 // @ts-ignore: decorator
+@external("wasmpi", "comm_split")
+export declare function comm_split(comm: i32, color: i32, key: i32, newcomm_out: usize): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "comm_dup")
+export declare function comm_dup(comm: i32, newcomm_out: usize): i32;
+
+// @ts-ignore: decorator
+@external("wasmpi", "comm_free")
+export declare function comm_free(comm: i32): i32;
+
+// @ts-ignore: decorator
 @external("wasmpi", "send")
 export declare function send(buf: usize, count: i32, datatype: i32, dest: i32, tag: i32, comm: i32): i32;
 

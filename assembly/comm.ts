@@ -104,28 +104,46 @@ export function scratchOf(bytes: i32): usize {
   return changetype<usize>(scratch);
 }
 
+/** The handle a communicator has once freed: every call rejects it (host/abi.ts Comm.FREED). */
+const FREED: i32 = -1;
+
 /** A group of ranks that talk to each other. */
 export class Comm {
   private cachedRank: i32 = -1;
   private cachedSize: i32 = -1;
 
-  constructor(readonly handle: i32) {}
+  constructor(private _handle: i32) {}
+
+  /** The communicator's handle in the wasmpi ABI (0 for COMM_NULL, -1 once freed). */
+  get handle(): i32 {
+    return this._handle;
+  }
 
   /** This rank's number in the communicator. */
   Get_rank(): i32 {
+    return this.rankFor("Get_rank");
+  }
+
+  /** Number of ranks in the communicator. */
+  Get_size(): i32 {
+    return this.sizeFor("Get_size");
+  }
+
+  /** This rank's number; an error is reported as `call`'s. */
+  private rankFor(call: string): i32 {
     if (this.cachedRank < 0) {
       const out = memory.data(4);
-      check("Get_rank", abi.comm_rank(this.handle, out));
+      check(call, abi.comm_rank(this._handle, out));
       this.cachedRank = load<i32>(out);
     }
     return this.cachedRank;
   }
 
-  /** Number of ranks in the communicator. */
-  Get_size(): i32 {
+  /** Number of ranks; an error is reported as `call`'s. */
+  private sizeFor(call: string): i32 {
     if (this.cachedSize < 0) {
       const out = memory.data(4);
-      check("Get_size", abi.comm_size(this.handle, out));
+      check(call, abi.comm_size(this._handle, out));
       this.cachedSize = load<i32>(out);
     }
     return this.cachedSize;
@@ -246,9 +264,9 @@ export class Comm {
   /** Rank i receives the i-th block of the root's buffer (size × recvbuf.length elements). */
   Scatter<B>(sendbuf: B | null, recvbuf: B, root: i32 = 0): void {
     const count = lengthOf(recvbuf);
-    if (this.Get_rank() == root) {
+    if (this.rankFor("Scatter") == root) {
       expectAtRoot("Scatter", "send", sendbuf);
-      const expected = <i64>this.Get_size() * count;
+      const expected = <i64>this.sizeFor("Scatter") * count;
       const rule = "size × recvbuf.length";
       expectLength("Scatter", "the root's send buffer", lengthOf(sendbuf), expected, rule);
     }
@@ -262,9 +280,9 @@ export class Comm {
   /** The root receives every rank's buffer, in rank order (size × sendbuf.length elements). */
   Gather<B>(sendbuf: B, recvbuf: B | null, root: i32 = 0): void {
     const count = lengthOf(sendbuf);
-    if (this.Get_rank() == root) {
+    if (this.rankFor("Gather") == root) {
       expectAtRoot("Gather", "receive", recvbuf);
-      const expected = <i64>this.Get_size() * count;
+      const expected = <i64>this.sizeFor("Gather") * count;
       const rule = "size × sendbuf.length";
       expectLength("Gather", "the root's receive buffer", lengthOf(recvbuf), expected, rule);
     }
@@ -277,7 +295,7 @@ export class Comm {
 
   /** Every rank receives every rank's buffer, in rank order; in place if sendbuf is recvbuf. */
   Allgather<B>(sendbuf: B, recvbuf: B): void {
-    const size = this.Get_size();
+    const size = this.sizeFor("Allgather");
     const length = lengthOf(recvbuf);
     let send = addressOf(sendbuf);
     let count = lengthOf(sendbuf);
@@ -299,7 +317,7 @@ export class Comm {
 
   /** Rank j's i-th block goes to rank i's j-th block (blocks of length / size elements). */
   Alltoall<B>(sendbuf: B, recvbuf: B): void {
-    const size = this.Get_size();
+    const size = this.sizeFor("Alltoall");
     const length = lengthOf(sendbuf);
     if (length % size != 0) {
       fail("Alltoall", `the send buffer holds ${length} elements, not a multiple of ${size} ranks`);
@@ -323,10 +341,10 @@ export class Comm {
   ): void {
     let sendcounts: usize = 0;
     let offsets: usize = 0;
-    if (this.Get_rank() == root) {
+    if (this.rankFor("Scatterv") == root) {
       expectAtRoot("Scatterv", "send", sendbuf);
       const length = lengthOf(sendbuf);
-      const size = this.Get_size();
+      const size = this.sizeFor("Scatterv");
       offsets = blockOffsets("Scatterv", "send", counts, displs, size, length).dataStart;
       sendcounts = addressOf(counts);
     }
@@ -350,10 +368,10 @@ export class Comm {
   ): void {
     let recvcounts: usize = 0;
     let offsets: usize = 0;
-    if (this.Get_rank() == root) {
+    if (this.rankFor("Gatherv") == root) {
       expectAtRoot("Gatherv", "receive", recvbuf);
       const length = lengthOf(recvbuf);
-      const size = this.Get_size();
+      const size = this.sizeFor("Gatherv");
       offsets = blockOffsets("Gatherv", "receive", counts, displs, size, length).dataStart;
       recvcounts = addressOf(counts);
     }
@@ -370,13 +388,13 @@ export class Comm {
   /** Allgather with a count and an offset per rank; in place if sendbuf is recvbuf. */
   Allgatherv<B>(sendbuf: B, recvbuf: B, counts: Int32Array, displs: Int32Array): void {
     const length = lengthOf(recvbuf);
-    const size = this.Get_size();
+    const size = this.sizeFor("Allgatherv");
     const offsets = blockOffsets("Allgatherv", "receive", counts, displs, size, length);
     let send = addressOf(sendbuf);
     let count = lengthOf(sendbuf);
     if (sameBuffer(sendbuf, recvbuf)) {
       send = IN_PLACE;
-      count = counts[this.Get_rank()];
+      count = counts[this.rankFor("Allgatherv")];
     }
     const type = datatypeOf<B>();
     const recv = addressOf(recvbuf);
@@ -404,7 +422,7 @@ export class Comm {
     recvcounts: Int32Array,
     rdispls: Int32Array,
   ): void {
-    const size = this.Get_size();
+    const size = this.sizeFor("Alltoallv");
     const sendLength = lengthOf(sendbuf);
     const recvLength = lengthOf(recvbuf);
     const sendOffsets = blockOffsets("Alltoallv", "send", sendcounts, sdispls, size, sendLength);
@@ -430,7 +448,7 @@ export class Comm {
    *  the root passes one buffer twice). */
   Reduce<B>(sendbuf: B, recvbuf: B | null, op: Op = SUM, root: i32 = 0): void {
     let send = addressOf(sendbuf);
-    if (this.Get_rank() == root) {
+    if (this.rankFor("Reduce") == root) {
       expectAtRoot("Reduce", "receive", recvbuf);
       send = operandOf("Reduce", sendbuf, changetype<B>(recvbuf));
     }
@@ -468,7 +486,7 @@ export class Comm {
   /** Reduces size blocks element-wise; rank i gets block i (size × recvbuf.length elements). */
   Reduce_scatter_block<B>(sendbuf: B, recvbuf: B, op: Op = SUM): void {
     const count = lengthOf(recvbuf);
-    const expected = <i64>this.Get_size() * count;
+    const expected = <i64>this.sizeFor("Reduce_scatter_block") * count;
     const rule = "size × recvbuf.length";
     expectLength("Reduce_scatter_block", "the send buffer", lengthOf(sendbuf), expected, rule);
     const send = addressOf(sendbuf);
@@ -588,9 +606,43 @@ export class Comm {
     return reduceNumber<T>(this, Reduction.Exscan, value, op, 0);
   }
 
+  // ---- communicators --------------------------------------------------------------------
+
+  /** Splits into communicators of the ranks that pass the same color, ordered by key, then by
+   *  rank here; UNDEFINED as color gives COMM_NULL. Collective. */
+  Split(color: i32, key: i32 = 0): Comm {
+    const out = memory.data(4);
+    check("Split", abi.comm_split(this._handle, color, key, out));
+    const handle = load<i32>(out);
+    return handle == COMM_NULL.handle ? COMM_NULL : new Comm(handle);
+  }
+
+  /** A communicator of the same ranks with a context of its own: its messages never match
+   *  this one's. Collective. */
+  Dup(): Comm {
+    const out = memory.data(4);
+    check("Dup", abi.comm_dup(this._handle, out));
+    return new Comm(load<i32>(out));
+  }
+
+  /** Frees the communicator; any later use of it is an error. Collective. */
+  Free(): void {
+    check("Free", abi.comm_free(this._handle));
+    this._handle = FREED;
+    this.cachedRank = -1;
+    this.cachedSize = -1;
+  }
+
   /** Ends every rank of the job; the job exits with `errorcode`. */
   Abort(errorcode: i32 = 1): void {
     abi.abort(this.handle, errorcode);
     fail("Abort", "the job did not end");
   }
 }
+
+/** No communicator: what Split gives for color UNDEFINED; every call with it is an error. */
+export const COMM_NULL = new Comm(0);
+/** Every rank of the job. */
+export const COMM_WORLD = new Comm(1);
+/** This rank alone. */
+export const COMM_SELF = new Comm(2);

@@ -1,16 +1,11 @@
 // The kernel API, named after mpi4py's so that a tutorial script ports line by line:
 // `import { MPI } from "wasmpi/assembly"` then `MPI.COMM_WORLD.Get_rank()`.
 import * as abi from "./bindings";
-import { Comm } from "./comm";
 import { check } from "./errors";
 
+export { COMM_NULL, COMM_SELF, COMM_WORLD, Comm } from "./comm";
 export { Request } from "./request";
 export * from "./types";
-export { Comm };
-
-export const COMM_NULL = new Comm(0);
-export const COMM_WORLD = new Comm(1);
-export const COMM_SELF = new Comm(2);
 
 /** Seconds on a clock shared by every rank of the job. */
 export function Wtime(): f64 {

@@ -107,8 +107,12 @@ export const OP_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
 /** Sends nothing of its own: the data is already in place in the receive buffer (MPI_IN_PLACE). */
 export const IN_PLACE = -1;
 
-/** Communicator handles that exist in every job. */
-export const Comm = { NULL: 0, WORLD: 1, SELF: 2 } as const;
+/**
+ * Communicator handles that exist in every job. Handles of communicators made by `comm_split`
+ * and `comm_dup` are 3 and up, reused once freed; a kernel that frees one sets its copy of the
+ * handle to FREED, which every call rejects with "the communicator was freed".
+ */
+export const Comm = { NULL: 0, WORLD: 1, SELF: 2, FREED: -1 } as const;
 
 /** Special rank and tag values. */
 export const ANY_SOURCE = -1;
@@ -133,6 +137,11 @@ const root: Param = {
   type: "i32",
   doc: "rank whose data is the source or destination",
 };
+const newcommOut: Param = {
+  name: "newcomm_out",
+  type: "ptr",
+  doc: "where to write the new communicator's handle (i32)",
+};
 const statusOut: Param = {
   name: "status_out",
   type: "ptr",
@@ -151,6 +160,35 @@ export const FUNCTIONS = {
     result: "i32",
     blocks: false,
     doc: "Writes the number of ranks in `comm`.",
+  },
+  comm_split: {
+    params: [
+      comm,
+      { name: "color", type: "i32", doc: "the group to join (>= 0), or UNDEFINED to join none" },
+      {
+        name: "key",
+        type: "i32",
+        doc: "orders the ranks of the new communicator (ties by rank in `comm`)",
+      },
+      newcommOut,
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Collective over `comm`: the ranks that pass the same color form a new communicator, ranked by key, then by rank in `comm`; color UNDEFINED gives COMM_NULL. The new communicator has a context of its own: its messages and collectives never mix with another's. At most 62 communicators besides COMM_WORLD and COMM_SELF can exist at once in a rank.",
+  },
+  comm_dup: {
+    params: [comm, newcommOut],
+    result: "i32",
+    blocks: true,
+    doc: "Collective over `comm`: a new communicator with the same ranks in the same order and a context of its own.",
+  },
+  comm_free: {
+    params: [
+      { name: "comm", type: "i32", doc: "handle of a communicator made by comm_split or comm_dup" },
+    ],
+    result: "i32",
+    blocks: true,
+    doc: "Collective over `comm`: frees it; its handle and context are reused by later communicators. COMM_WORLD, COMM_SELF and COMM_NULL cannot be freed.",
   },
   send: {
     params: [

@@ -50,6 +50,11 @@ function reached(value: number, seq: number): boolean {
   return ((value - seq) & SEQ_MASK) < 1 << (31 - CALL_BITS);
 }
 
+/** The later of two collective numbers (modulo 2^27, within half the range). */
+export function laterSeq(a: number, b: number): number {
+  return reached(a, b) ? a : b;
+}
+
 /**
  * An inline slot starts with the arguments its readers check (a peer that has moved on may
  * already be rewriting its record, but not this slot), then the operand.
@@ -100,32 +105,15 @@ export class CollectiveArea {
    */
   enter(comm: Communicator, call: CollectiveCall, args: Args, inline = -1, bytes = 0): number {
     const { ctrl } = this.p;
-    const seq = ((this.#seq[comm.ctx] as number) + 1) & SEQ_MASK;
+    const seq = ((this.#seq[comm.area] as number) + 1) & SEQ_MASK;
     if (inline >= 0) {
-      for (let i = 1; i < comm.size; i++) {
-        this.awaitRank(
-          comm,
-          (comm.rank + i) % comm.size,
-          Coll.ENTERED,
-          (seq - 1) & SEQ_MASK,
-          call,
-          false,
-        );
-      }
-      const slot = this.inline(comm, comm.rank, seq);
-      const h = slot >> 2;
-      ctrl[h + Inline.ROOT] = args.root ?? -1;
-      ctrl[h + Inline.BYTES] = args.bytes ?? bytes;
-      ctrl[h + Inline.DATATYPE] = args.datatype ?? 0;
-      ctrl[h + Inline.OP] = args.op ?? 0;
+      const slot = this.#claimSlot(comm, call, seq, args, bytes);
       copyBytes(this.p.memory, inline, this.ctrlViews, slot + Inline.DATA, bytes);
       // Readers of an inline collective read only the slot: the record's arguments can wait.
-      this.#seq[comm.ctx] = seq;
-      this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | (CALL_INDEX.get(call) as number));
-      return seq;
+      return this.#entered(comm, call, seq);
     }
-    this.#seq[comm.ctx] = seq;
-    const r = this.p.layout.coll(comm.ctx, this.p.rank) >> 2;
+    this.#seq[comm.area] = seq;
+    const r = this.p.layout.coll(comm.area, this.p.rank) >> 2;
     ctrl[r + Coll.ROOT] = args.root ?? -1;
     ctrl[r + Coll.SEND] = args.send ?? 0;
     ctrl[r + Coll.RECV] = args.recv ?? 0;
@@ -138,14 +126,75 @@ export class CollectiveArea {
     ctrl[r + Coll.DATATYPE] = args.datatype ?? 0;
     ctrl[r + Coll.OP] = args.op ?? 0;
     ctrl[r + Coll.ELEMENT] = args.element ?? 1;
+    return this.#entered(comm, call, seq);
+  }
+
+  #entered(comm: Communicator, call: CollectiveCall, seq: number): number {
+    this.#seq[comm.area] = seq;
     this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | (CALL_INDEX.get(call) as number));
     return seq;
+  }
+
+  /** Publishes a few i32 words through this rank's inline slot (the agreement that makes
+   * communicators); peers read them with `inlineWords`. Returns the collective's number. */
+  enterWords(comm: Communicator, call: CollectiveCall, words: Int32Array): number {
+    const seq = ((this.#seq[comm.area] as number) + 1) & SEQ_MASK;
+    const slot = this.#claimSlot(comm, call, seq, {}, words.length * 4);
+    this.p.ctrl.set(words, (slot + Inline.DATA) >> 2);
+    return this.#entered(comm, call, seq);
+  }
+
+  /** The words communicator rank `peer` published with `enterWords` for collective `seq`. */
+  inlineWords(comm: Communicator, peer: number, seq: number, call: CollectiveCall): Int32Array {
+    this.awaitRank(comm, peer, Coll.ENTERED, seq, call);
+    const slot = this.inline(comm, peer, seq);
+    const n = (this.p.ctrl[(slot >> 2) + Inline.BYTES] as number) >> 2;
+    const at = (slot + Inline.DATA) >> 2;
+    return this.p.ctrl.slice(at, at + n);
+  }
+
+  /**
+   * Waits until every peer has entered collective seq - 1 (so is done with this rank's slot of
+   * seq's parity), then writes the slot's header; returns the slot's byte offset.
+   */
+  #claimSlot(comm: Communicator, call: CollectiveCall, seq: number, args: Args, bytes: number) {
+    for (let i = 1; i < comm.size; i++) {
+      const peer = (comm.rank + i) % comm.size;
+      this.awaitRank(comm, peer, Coll.ENTERED, (seq - 1) & SEQ_MASK, call, false);
+    }
+    const slot = this.inline(comm, comm.rank, seq);
+    const h = slot >> 2;
+    const ctrl = this.p.ctrl;
+    ctrl[h + Inline.ROOT] = args.root ?? -1;
+    ctrl[h + Inline.BYTES] = args.bytes ?? bytes;
+    ctrl[h + Inline.DATATYPE] = args.datatype ?? 0;
+    ctrl[h + Inline.OP] = args.op ?? 0;
+    return slot;
+  }
+
+  /** The number of the last collective this rank started on area `a`. */
+  sequence(a: number): number {
+    return this.#seq[a] as number;
+  }
+
+  /**
+   * Starts `comm`, new on its area, at collective `seq`: the latest any member reached there
+   * (see comm-create.ts). Stage words only grow; ENTERED at `seq` lets the first inline
+   * collective proceed. They are left as they are if this rank is at `seq` already: a peer
+   * still in the area's previous communicator checks the call its ENTERED word names.
+   */
+  restart(comm: Communicator, seq: number, call: CollectiveCall): void {
+    if (seq === this.#seq[comm.area]) return;
+    const r = this.p.layout.coll(comm.area, this.p.rank) >> 2;
+    Atomics.store(this.p.ctrl, r + Coll.MID, seq);
+    Atomics.store(this.p.ctrl, r + Coll.DONE, seq);
+    this.#entered(comm, call, seq);
   }
 
   /** Marks a stage reached and wakes the peers. */
   stage(comm: Communicator, word: number, seq: number): void {
     const p = this.p;
-    Atomics.store(p.ctrl, (p.layout.coll(comm.ctx, p.rank) >> 2) + word, seq);
+    Atomics.store(p.ctrl, (p.layout.coll(comm.area, p.rank) >> 2) + word, seq);
     for (const world of comm.worldRanks) {
       if (world !== p.rank) p.bells.ringUnlessWatching(world, WATCH_STAGES);
     }
@@ -173,7 +222,7 @@ export class CollectiveArea {
   ): number {
     const p = this.p;
     const world = comm.worldRanks[peer] as number;
-    const r = p.layout.coll(comm.ctx, world) >> 2;
+    const r = p.layout.coll(comm.area, world) >> 2;
     const at = r + word;
     const shift = word === Coll.ENTERED ? CALL_BITS : 0;
     if (reached(Atomics.load(p.ctrl, at) >>> shift, seq)) {
@@ -220,11 +269,11 @@ export class CollectiveArea {
 
   /** Byte offset of communicator rank `peer`'s inline slot for collective `seq`. */
   inline(comm: Communicator, peer: number, seq: number): number {
-    return this.p.layout.collInline(comm.ctx, comm.worldRanks[peer] as number, seq & 1);
+    return this.p.layout.collInline(comm.area, comm.worldRanks[peer] as number, seq & 1);
   }
 
   record(comm: Communicator, peer: number): number {
-    return this.p.layout.coll(comm.ctx, comm.worldRanks[peer] as number) >> 2;
+    return this.p.layout.coll(comm.area, comm.worldRanks[peer] as number) >> 2;
   }
 
   word(record: number, word: number): number {
@@ -239,7 +288,7 @@ export class CollectiveArea {
 
   /** Checks the call a peer entered, read from the same word as its stage (see #stage). */
   #sameCall(comm: Communicator, record: number, peer: number, call: CollectiveCall): void {
-    const seq = this.#seq[comm.ctx] as number;
+    const seq = this.#seq[comm.area] as number;
     const entered = Atomics.load(this.p.ctrl, record + Coll.ENTERED);
     // A peer already past this collective (possible after a Barrier) entered it correctly.
     if (entered >>> CALL_BITS !== seq) return;

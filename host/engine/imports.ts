@@ -9,6 +9,7 @@ import {
 } from "../abi.js";
 import { Checks } from "./checks.js";
 import { collectiveImports } from "./collective-imports.js";
+import { commImports } from "./comm-imports.js";
 import type { Communicator } from "./comms.js";
 import { MpiError, RankFailure } from "./errors.js";
 import type { Arrival } from "./inbox.js";
@@ -52,6 +53,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
   const impl: Record<FunctionName, Implementation> = {
     ...collectiveImports(rt, checks),
     ...requestImports(rt, checks),
+    ...commImports(rt, checks),
     comm_rank: (commHandle, out) =>
       checks.guard(() => checks.writeI32("rank_out", out, rt.comms.get(commHandle).rank)),
 

@@ -47,7 +47,10 @@ export const RankState = {
   FAILED: 3,
 } as const;
 
-/** The collectives, as named in errors (the kernel API's spelling). */
+/**
+ * The collectives, as named in errors (the kernel API's spelling): the data collectives, then
+ * the communicator calls, which agree through the same area. At most 32 (see collective-area.ts).
+ */
 export const COLLECTIVE_CALLS = [
   "Barrier",
   "Bcast",
@@ -64,6 +67,9 @@ export const COLLECTIVE_CALLS = [
   "Scan",
   "Exscan",
   "Reduce_scatter_block",
+  "Split",
+  "Dup",
+  "Free",
 ] as const;
 
 /** Calls that can block, for the report of where each rank is waiting. */
@@ -178,7 +184,11 @@ const INLINE_BUDGET = 16 << 20;
 const MIN_INLINE = 256;
 const MAX_INLINE = 16 << 10;
 
-/** Communicator contexts with a collective area; COMM_WORLD is 0, COMM_SELF 1. */
+/**
+ * Collective areas, one per communicator context live at once in a rank (communicators with
+ * disjoint groups may share one): COMM_WORLD has 0, COMM_SELF 1, the others are agreed on when
+ * a communicator is made (see comm-create.ts).
+ */
 export const MAX_CONTEXTS = 64;
 
 export interface LayoutOptions {

@@ -28,10 +28,16 @@ export class Liveness {
     if (Atomics.load(this.#ctrl, Job.ABORT) !== 0) throw new JobAborted();
   }
 
-  /** Whether world rank r has ended (finished or failed); also checks the job. */
+  /**
+   * Whether world rank r has ended (finished or failed); also checks the job. A failing rank
+   * marks the job ending before its own state, so the job is checked again once r is seen
+   * ended: the waiter then unwinds quietly instead of reporting a second failure.
+   */
   ended(r: number): boolean {
     this.checkJob();
-    return Atomics.load(this.#ctrl, this.#stateWords[r] as number) >= RankState.FINISHED;
+    if (Atomics.load(this.#ctrl, this.#stateWords[r] as number) < RankState.FINISHED) return false;
+    this.checkJob();
+    return true;
   }
 
   /** Whether every member but this rank has ended; also checks the job. */
@@ -42,6 +48,7 @@ export class Liveness {
       if (Atomics.load(this.#ctrl, this.#stateWords[r] as number) < RankState.FINISHED)
         return false;
     }
+    this.checkJob();
     return true;
   }
 

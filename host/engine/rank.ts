@@ -1,5 +1,6 @@
 import { CollectiveArea } from "./collective-area.js";
 import { Collectives } from "./collectives.js";
+import { CommCreation } from "./comm-create.js";
 import { Communicators } from "./comms.js";
 import { Doorbells, Waiter } from "./doorbell.js";
 import { Job, type Layout, layout, RankState, RankWord } from "./layout.js";
@@ -38,6 +39,7 @@ export class RankRuntime {
   readonly comms: Communicators;
   readonly messenger: Messenger;
   readonly collectives: Collectives;
+  readonly commCreation: CommCreation;
   readonly reductions: Reductions;
   readonly bells: Doorbells;
   readonly requests = new Requests();
@@ -87,6 +89,7 @@ export class RankRuntime {
       oversubscribed: setup.oversubscribed,
     });
     this.collectives = new Collectives(area);
+    this.commCreation = new CommCreation(area, this.comms);
     this.reductions = new Reductions(area);
     this.hostname = setup.hostname;
     this.wtick = setup.wtick;
