@@ -396,6 +396,10 @@ export class Inbox {
       this.#published[request.src] = null;
     }
     request.done = true;
+    // An ANY_SOURCE receive held back the earliest receive of every source: publish them now.
+    if (request.src === ANY_SOURCE) {
+      for (let src = 0; src < this.#published.length; src++) this.#publish(src);
+    }
   }
 
   /**
