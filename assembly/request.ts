@@ -37,13 +37,6 @@ const FREED: i32 = -1;
 /** Handles of the active requests of an array, 0 for the others; reused between calls. */
 let handles = new StaticArray<i32>(0);
 
-function handlesOf(requests: Array<Request>): usize {
-  const n = requests.length;
-  if (handles.length < n) handles = new StaticArray<i32>(max(n, handles.length << 1));
-  for (let i = 0; i < n; i++) handles[i] = requests[i].active ? requests[i].handle : 0;
-  return changetype<usize>(handles);
-}
-
 /**
  * A pending nonblocking operation (Isend, Irecv, isend). Its buffer stays alive and unmoved
  * until the request completes. Completing a request (Wait, Test, Waitany, Waitall, Testall)
@@ -109,6 +102,18 @@ export class Request {
     this.id = FREED;
   }
 
+  /** The handles of an array's requests, 0 for inactive ones, in a buffer reused by every call. */
+  private static handlesOf(requests: Array<Request>): usize {
+    const n = requests.length;
+    if (handles.length < n) handles = new StaticArray<i32>(max(n, handles.length << 1));
+    const out = changetype<usize>(handles);
+    for (let i = 0; i < n; i++) {
+      const id = unchecked(requests[i]).id;
+      store<i32>(out + ((<usize>i) << 2), id > 0 ? id : 0);
+    }
+    return out;
+  }
+
   /** Waits for every active request of the array. */
   static Waitall(requests: Array<Request>): void {
     for (let i = 0; i < requests.length; i++) {
@@ -127,7 +132,7 @@ export class Request {
     const index = memory.data(4);
     check(
       "Waitany",
-      abi.waitany(handlesOf(requests), requests.length, index, changetype<usize>(status)),
+      abi.waitany(Request.handlesOf(requests), requests.length, index, changetype<usize>(status)),
     );
     const i = load<i32>(index);
     if (i != UNDEFINED) requests[i].completed();
@@ -137,7 +142,7 @@ export class Request {
   /** Whether every active request of the array can complete now; if so, completes them all. */
   static Testall(requests: Array<Request>): bool {
     const flag = memory.data(4);
-    check("Testall", abi.testall(handlesOf(requests), requests.length, flag));
+    check("Testall", abi.testall(Request.handlesOf(requests), requests.length, flag));
     if (load<i32>(flag) == 0) return false;
     for (let i = 0; i < requests.length; i++) if (requests[i].active) requests[i].completed();
     return true;

@@ -179,42 +179,50 @@ export function requestImports(rt: RankRuntime, c: Checks): Record<RequestImport
 
     waitany: (requestsPtr, count, indexOut, statusOut) =>
       c.guard(() => {
-        const handles = handlesAt(requestsPtr, count);
+        if (count < 0) throw new MpiError(ErrorCode.ERR_COUNT, `negative count ${count}`);
+        const base = c.range("requests", requestsPtr, count * 4);
         const index = c.range("index_out", indexOut, 4);
         const status = c.status(statusOut);
-        const active: number[] = [];
-        for (let i = 0; i < count; i++) if (handles[i] !== 0) active.push(i);
-        if (active.length === 0) {
+        // Look first after the entry returned last time, so that no request starves.
+        const start = nextAny < count ? nextAny : 0;
+        let active = 0;
+        let head: Request | null = null;
+        /** The index of a completed request, or -1 (then `active` counts the others). */
+        const scan = (): number => {
+          const data = mem.data;
+          active = 0;
+          for (let k = 0, i = start; k < count; k++, i = i + 1 === count ? 0 : i + 1) {
+            const handle = data.getInt32(base + i * 4, true);
+            if (handle === 0) continue;
+            const request = requests.get(handle);
+            if (done(request)) return i;
+            head ??= request;
+            active++;
+          }
+          return -1;
+        };
+        let found = scan();
+        if (found < 0 && active === 0) {
           mem.data.setInt32(index, UNDEFINED, true);
           c.writeStatus(status, rt.comms.get(1), ANY_SOURCE, ANY_TAG, 0);
           return;
         }
-        const of = (i: number): Request => requests.get(handles[i] as number);
-        let found = -1;
-        const ready = (): boolean => {
-          const n = active.length;
-          // Start after the entry returned last time, so that no request starves.
-          let first = active.findIndex((i) => i >= nextAny);
-          if (first < 0) first = 0;
-          for (let k = 0; k < n; k++) {
-            const i = active[(first + k) % n] as number;
-            if (done(of(i))) {
-              found = i;
-              return true;
-            }
-          }
-          return false;
-        };
-        const first = of(active[0] as number);
-        inbox.waitUntil(
-          { ...first.site, call: "Waitany" },
-          ready,
-          () => active.every((i) => hopeless(of(i))),
-          () => giveUp(first),
-        );
+        if (found < 0) {
+          const first = head as unknown as Request;
+          inbox.waitUntil(
+            { ...first.site, call: "Waitany" },
+            () => {
+              found = scan();
+              return found >= 0;
+            },
+            () => handlesAt(requestsPtr, count).every((h) => h === 0 || hopeless(requests.get(h))),
+            () => giveUp(first),
+          );
+        }
+        const handle = mem.data.getInt32(base + found * 4, true);
         nextAny = found + 1;
         mem.data.setInt32(index, found, true);
-        finish(handles[found] as number, of(found), status);
+        finish(handle, requests.get(handle), status);
       }),
 
     testall: (requestsPtr, count, flagOut) =>

@@ -1,4 +1,4 @@
-import { ANY_SOURCE, ANY_TAG } from "../abi.js";
+import { ANY_SOURCE, ANY_TAG, PROC_NULL } from "../abi.js";
 import { type BLOCKING_CALLS, COLLECTIVE_CALLS } from "./layout.js";
 
 export type BlockingCall = (typeof BLOCKING_CALLS)[number];
@@ -18,7 +18,12 @@ const COLLECTIVE: ReadonlySet<string> = new Set(COLLECTIVE_CALLS);
 
 export function describe(site: WaitSite): string {
   if (COLLECTIVE.has(site.call)) return `waiting for rank ${site.peer}, collective #${site.tag}`;
-  const peer = site.peer === ANY_SOURCE && !site.sending ? "ANY_SOURCE" : String(site.peer);
+  const peer =
+    site.peer === PROC_NULL
+      ? "PROC_NULL"
+      : site.peer === ANY_SOURCE && !site.sending
+        ? "ANY_SOURCE"
+        : String(site.peer);
   const tag = site.tag === ANY_TAG && !site.sending ? "ANY_TAG" : String(site.tag);
   return `${site.sending ? "dest" : "source"}=${peer}, tag=${tag}`;
 }
