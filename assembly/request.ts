@@ -1,34 +1,17 @@
-// Nonblocking operations: MPI.Request, and the pins that keep their buffers in place.
+// Nonblocking operations: MPI.Request, and what keeps their buffers in place.
 import * as abi from "./bindings";
 import { check, fail } from "./errors";
 import { Status, UNDEFINED } from "./types";
 
 /**
- * How many pending requests use each object. A used object is pinned: the collector neither
- * frees nor reuses it while the host may still read or write its bytes (objects never move).
+ * Every pending request, by its host handle (small integers, reused once freed): a root of
+ * the collector, so that a pending request and the object whose bytes it uses stay alive even
+ * if the kernel drops them, and objects never move. An array slot per handle costs no hashing
+ * and lets one buffer serve any number of requests at once.
  */
-const pins = new Map<usize, i32>();
-
-function pin(ptr: usize): void {
-  if (ptr == 0) return;
-  if (pins.has(ptr)) {
-    pins.set(ptr, pins.get(ptr) + 1);
-  } else {
-    __pin(ptr);
-    pins.set(ptr, 1);
-  }
-}
-
-function unpin(ptr: usize): void {
-  if (ptr == 0) return;
-  const uses = pins.get(ptr);
-  if (uses > 1) {
-    pins.set(ptr, uses - 1);
-  } else {
-    pins.delete(ptr);
-    __unpin(ptr);
-  }
-}
+const pending: (Request | null)[] = [];
+/** Sends freed before they completed: kept alive for good, as nothing says when they end. */
+const detached: Request[] = [];
 
 /** Handle values of a request that is no longer pending. */
 const COMPLETED: i32 = 0;
@@ -45,13 +28,16 @@ let handles = new StaticArray<i32>(0);
 export class Request {
   /** The host's handle while pending; COMPLETED or FREED after. */
   private id: i32;
-  /** The object whose bytes the operation uses (a buffer, or an encoded value), pinned. */
-  private buffer: usize;
+  /** The object whose bytes the operation uses (a buffer, or an encoded value). */
+  private buffer: Object | null;
 
   constructor(handle: i32, buffer: usize = 0) {
     this.id = handle;
-    this.buffer = buffer;
-    pin(buffer);
+    this.buffer = changetype<Object | null>(buffer);
+    if (handle > 0) {
+      while (pending.length <= handle) pending.push(null);
+      pending[handle] = this;
+    }
   }
 
   /** The host's handle while pending; 0 once completed, -1 once freed. */
@@ -70,9 +56,9 @@ export class Request {
   }
 
   private completed(): void {
+    pending[this.id] = null;
     this.id = COMPLETED;
-    unpin(this.buffer);
-    this.buffer = 0;
+    this.buffer = null;
   }
 
   /** Waits for completion; a receive fills `status`. */
@@ -99,6 +85,8 @@ export class Request {
   Free(): void {
     this.expectActive("Free");
     check("Free", abi.request_free(this.id));
+    pending[this.id] = null;
+    detached.push(this);
     this.id = FREED;
   }
 

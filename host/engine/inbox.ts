@@ -331,6 +331,9 @@ export class Inbox {
    */
   #publish(src: number): void {
     if (this.#published[src] !== null) return;
+    // While the ring holds unread entries the sender could not use the post anyway (it never
+    // overtakes them); `progress` publishes once it has read them.
+    if ((this.#readers[src] as RingReader).peek() >= 0) return;
     const head = this.#pending.head(src);
     if (head === null || this.#pending.anyBefore(head.seq)) return;
     this.#writePost(src, head.ctx, head.tag, head.ptr, head.capacity, PostFlags.ANY_SIZE);
@@ -458,7 +461,10 @@ export class Inbox {
     const ctrl = this.#p.ctrl;
     for (;;) {
       const at = reader.peek();
-      if (at < 0) return -1;
+      if (at < 0) {
+        if (this.#pending.count > 0) this.#publish(src);
+        return -1;
+      }
       const w = at >> 2;
       const kind = ctrl[w + Entry.KIND];
       if (kind === EntryKind.PAD) {
@@ -624,6 +630,7 @@ export class Inbox {
         }
       }
       if (reader.heldBytes > half) this.#spill(src);
+      if (this.#pending.count > 0) this.#publish(src);
     }
     this.#live.checkJob();
   }
