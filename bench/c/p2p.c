@@ -4,6 +4,11 @@
  *
  *   p2p latency   [--sizes a,b,c] [--quick]   OSU-style ping-pong; one-way = round trip / 2
  *   p2p bandwidth [--sizes a,b,c] [--quick]   W=16 blocking sends, then a 1-byte ack
+ *   p2p bandwidth-nb [--window W] [--sizes a,b,c] [--quick]
+ *                 osu_bw: the receiver posts W MPI_Irecv, the sender W MPI_Isend (default
+ *                 W=16), both MPI_Waitall, then a 1-byte ack (blocking) from the receiver.
+ *                 As osu_bw, every slot of a window uses the same buffer (one send buffer,
+ *                 one receive buffer). Printed as test "bandwidth-nb-w<W>".
  *
  * Rank 0 times with MPI_Wtime and prints one JSON line per size.
  * Build: mpicc -O2 -o p2p p2p.c   Run: mpirun -n 2 ./p2p latency
@@ -15,6 +20,7 @@
 
 #define MAX_SIZE (64 << 20)
 #define WINDOW 16
+#define MAX_WINDOW 1024
 #define MAX_SIZES 64
 #define TAG 1
 #define ACK_TAG 2
@@ -28,9 +34,9 @@ static int latency_iters(long bytes, int quick) {
   return (int)n;
 }
 
-static int bandwidth_iters(long bytes, int quick) {
+static int bandwidth_iters(long bytes, int window, int quick) {
   /* About 1 GiB per size (at most 1000 windows, at least 5). */
-  long n = (1L << 30) / (WINDOW * (bytes > 0 ? bytes : 1));
+  long n = (1L << 30) / (window * (bytes > 0 ? bytes : 1));
   if (n > 1000) n = 1000;
   if (n < 5) n = 5;
   if (quick) n = n / 10 < 2 ? 2 : n / 10;
@@ -73,6 +79,29 @@ static void warm_up_startup(int rank, unsigned char *sbuf, unsigned char *rbuf, 
     } else {
       for (int w = 0; w < WINDOW; w++)
         MPI_Recv(rbuf, window_bytes, MPI_BYTE, peer, TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      MPI_Send(&ack, 1, MPI_BYTE, peer, ACK_TAG, MPI_COMM_WORLD);
+    }
+  }
+}
+
+/* Before the nonblocking test, also as many windows of nonblocking small sends, so that its
+   first size does not pay for warming up the Isend/Irecv/Waitall paths either. Mirrored in
+   bench/kernels/p2p.ts. */
+static void warm_up_nonblocking(int rank, unsigned char *sbuf, unsigned char *rbuf, long largest,
+                                int window, MPI_Request *reqs) {
+  int peer = 1 - rank;
+  int window_bytes = largest < STARTUP_WINDOW_BYTES ? (int)largest : STARTUP_WINDOW_BYTES;
+  unsigned char ack = 0;
+  for (int i = 0; i < STARTUP_WINDOWS; i++) {
+    if (rank == 0) {
+      for (int w = 0; w < window; w++)
+        MPI_Isend(sbuf, window_bytes, MPI_BYTE, peer, TAG, MPI_COMM_WORLD, &reqs[w]);
+      MPI_Waitall(window, reqs, MPI_STATUSES_IGNORE);
+      MPI_Recv(&ack, 1, MPI_BYTE, peer, ACK_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    } else {
+      for (int w = 0; w < window; w++)
+        MPI_Irecv(rbuf, window_bytes, MPI_BYTE, peer, TAG, MPI_COMM_WORLD, &reqs[w]);
+      MPI_Waitall(window, reqs, MPI_STATUSES_IGNORE);
       MPI_Send(&ack, 1, MPI_BYTE, peer, ACK_TAG, MPI_COMM_WORLD);
     }
   }
@@ -136,7 +165,7 @@ static void bandwidth(const long *sizes, int count, int quick, int rank, unsigne
   unsigned char ack = 0;
   for (int s = 0; s < count; s++) {
     long bytes = sizes[s];
-    int iters = bandwidth_iters(bytes, quick);
+    int iters = bandwidth_iters(bytes, WINDOW, quick);
     int warmup = warmup_iters(iters);
     double start = 0;
     for (int i = -warmup; i < iters; i++) {
@@ -160,6 +189,46 @@ static void bandwidth(const long *sizes, int count, int quick, int rank, unsigne
       double mbps = (double)bytes * WINDOW * iters / elapsed / 1e6;
       printf("{\"impl\":\"openmpi\",\"test\":\"bandwidth\",\"bytes\":%ld,\"MBps\":%.1f,\"iters\":%d}\n",
              bytes, mbps, iters);
+      fflush(stdout);
+    }
+  }
+}
+
+/* osu_bw: W nonblocking sends against W pre-posted nonblocking receives per window, all
+   slots on the same buffer, then a blocking 1-byte ack from the receiver. */
+static void bandwidth_nb(const long *sizes, int count, int quick, int rank, int window,
+                         MPI_Request *reqs, unsigned char *sbuf, unsigned char *rbuf) {
+  int peer = 1 - rank;
+  unsigned char ack = 0;
+  for (int s = 0; s < count; s++) {
+    long bytes = sizes[s];
+    int iters = bandwidth_iters(bytes, window, quick);
+    int warmup = warmup_iters(iters);
+    double start = 0;
+    for (int i = -warmup; i < iters; i++) {
+      if (i == 0) {
+        MPI_Barrier(MPI_COMM_WORLD);
+        start = MPI_Wtime();
+      }
+      if (rank == 0) {
+        for (int w = 0; w < window; w++)
+          MPI_Isend(sbuf, (int)bytes, MPI_BYTE, peer, TAG, MPI_COMM_WORLD, &reqs[w]);
+        MPI_Waitall(window, reqs, MPI_STATUSES_IGNORE);
+        MPI_Recv(&ack, 1, MPI_BYTE, peer, ACK_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      } else {
+        for (int w = 0; w < window; w++)
+          MPI_Irecv(rbuf, (int)bytes, MPI_BYTE, peer, TAG, MPI_COMM_WORLD, &reqs[w]);
+        MPI_Waitall(window, reqs, MPI_STATUSES_IGNORE);
+        MPI_Send(&ack, 1, MPI_BYTE, peer, ACK_TAG, MPI_COMM_WORLD);
+      }
+    }
+    double elapsed = MPI_Wtime() - start;
+    if (rank == 1) check_received(rbuf, bytes, rank);
+    if (rank == 0) {
+      double mbps = (double)bytes * window * iters / elapsed / 1e6;
+      printf("{\"impl\":\"openmpi\",\"test\":\"bandwidth-nb-w%d\",\"window\":%d,\"bytes\":%ld,"
+             "\"MBps\":%.1f,\"iters\":%d}\n",
+             window, window, bytes, mbps, iters);
       fflush(stdout);
     }
   }
@@ -196,18 +265,34 @@ int main(int argc, char **argv) {
 
   const char *mode = NULL;
   const char *size_list = NULL;
+  const char *window_arg = NULL;
   int quick = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--quick") == 0) quick = 1;
     else if (strcmp(argv[i], "--sizes") == 0 && i + 1 < argc) size_list = argv[++i];
+    else if (strcmp(argv[i], "--window") == 0 && i + 1 < argc) window_arg = argv[++i];
     else if (mode == NULL) mode = argv[i];
   }
   int is_latency = mode != NULL && strcmp(mode, "latency") == 0;
   int is_bandwidth = mode != NULL && strcmp(mode, "bandwidth") == 0;
-  if (!is_latency && !is_bandwidth) {
-    if (rank == 0) fprintf(stderr, "usage: p2p latency|bandwidth [--sizes a,b,c] [--quick]\n");
+  int is_bandwidth_nb = mode != NULL && strcmp(mode, "bandwidth-nb") == 0;
+  if (!is_latency && !is_bandwidth && !is_bandwidth_nb) {
+    if (rank == 0)
+      fprintf(stderr, "usage: p2p latency|bandwidth|bandwidth-nb [--window W] [--sizes a,b,c] "
+                      "[--quick]\n");
     MPI_Finalize();
     return 2;
+  }
+  int window = WINDOW;
+  if (window_arg != NULL) {
+    char *end;
+    long w = strtol(window_arg, &end, 10);
+    if (*end != '\0' || w < 1 || w > MAX_WINDOW) {
+      if (rank == 0) fprintf(stderr, "p2p: bad --window '%s' (1..%d)\n", window_arg, MAX_WINDOW);
+      MPI_Finalize();
+      return 2;
+    }
+    window = (int)w;
   }
   if (size != 2) {
     if (rank == 0) fprintf(stderr, "p2p: needs exactly 2 ranks, got %d\n", size);
@@ -230,12 +315,16 @@ int main(int argc, char **argv) {
   unsigned char *sbuf = page_aligned((size_t)largest);
   unsigned char *rbuf = page_aligned((size_t)largest);
   for (long i = 0; i < largest; i++) sbuf[i] = pattern(i);
+  MPI_Request *reqs = malloc((size_t)window * sizeof *reqs);
   warm_up_startup(rank, sbuf, rbuf, largest);
+  if (is_bandwidth_nb) warm_up_nonblocking(rank, sbuf, rbuf, largest, window, reqs);
   memset(rbuf, 0, (size_t)largest);
 
   if (is_latency) latency(sizes, count, quick, rank, sbuf, rbuf);
-  else bandwidth(sizes, count, quick, rank, sbuf, rbuf);
+  else if (is_bandwidth) bandwidth(sizes, count, quick, rank, sbuf, rbuf);
+  else bandwidth_nb(sizes, count, quick, rank, window, reqs, sbuf, rbuf);
 
+  free(reqs);
   free(sbuf);
   free(rbuf);
   MPI_Finalize();

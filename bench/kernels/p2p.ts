@@ -3,6 +3,12 @@
 //
 //   wasmpi run -n 2 bench/kernels/p2p.ts -- latency   [--sizes a,b,c] [--quick]
 //   wasmpi run -n 2 bench/kernels/p2p.ts -- bandwidth [--sizes a,b,c] [--quick]
+//   wasmpi run -n 2 bench/kernels/p2p.ts -- bandwidth-nb [--window W] [--sizes a,b,c] [--quick]
+//
+// bandwidth-nb is osu_bw: per window the receiver posts W Irecv, the sender starts W Isend
+// (default W=16), both Waitall, then the receiver sends a blocking 1-byte ack. As in osu_bw,
+// every slot of a window uses the same buffer (one send buffer, one receive buffer). Its lines
+// are printed as test "bandwidth-nb-w<W>".
 //
 // Rank 0 times with MPI.Wtime and prints one JSON line per size. Collectives are not used:
 // ranks line up with a zero-byte Sendrecv exchange instead of a Barrier.
@@ -10,6 +16,7 @@ import { MPI } from "wasmpi/assembly";
 
 const MAX_SIZE: i32 = 64 << 20;
 const WINDOW: i32 = 16;
+const MAX_WINDOW: i32 = 1024;
 const TAG: i32 = 1;
 const ACK_TAG: i32 = 2;
 const ALIGN_TAG: i32 = 3;
@@ -24,9 +31,9 @@ function latencyIters(bytes: i32, quick: bool): i32 {
   return <i32>n;
 }
 
-function bandwidthIters(bytes: i32, quick: bool): i32 {
+function bandwidthIters(bytes: i32, window: i32, quick: bool): i32 {
   // About 1 GiB per size (at most 1000 windows, at least 5).
-  let n: i64 = ((<i64>1) << 30) / (<i64>WINDOW * <i64>(bytes > 0 ? bytes : 1));
+  let n: i64 = ((<i64>1) << 30) / (<i64>window * <i64>(bytes > 0 ? bytes : 1));
   if (n > 1000) n = 1000;
   if (n < 5) n = 5;
   if (quick) n = max<i64>(n / 10, 2);
@@ -72,6 +79,29 @@ function warmUpStartup(sbuf: Uint8Array, rbuf: Uint8Array): void {
       comm.Recv(ack, peer, ACK_TAG);
     } else {
       for (let w = 0; w < WINDOW; w++) comm.Recv(into, peer, TAG);
+      comm.Send(ack, peer, ACK_TAG);
+    }
+  }
+}
+
+// Before the nonblocking test, also as many windows of nonblocking small sends, so that its
+// first size does not pay for warming up the Isend/Irecv/Waitall paths either. Mirrored in
+// bench/c/p2p.c.
+function warmUpNonblocking(sbuf: Uint8Array, rbuf: Uint8Array, window: i32): void {
+  const windowBytes = min<i32>(sbuf.length, STARTUP_WINDOW_BYTES);
+  const out = sbuf.subarray(0, windowBytes);
+  const into = rbuf.subarray(0, windowBytes);
+  const ack = new Uint8Array(1);
+  const reqs = new Array<MPI.Request>(0);
+  for (let i = 0; i < STARTUP_WINDOWS; i++) {
+    reqs.length = 0;
+    if (rank === 0) {
+      for (let w = 0; w < window; w++) reqs.push(comm.Isend(out, peer, TAG));
+      MPI.Request.Waitall(reqs);
+      comm.Recv(ack, peer, ACK_TAG);
+    } else {
+      for (let w = 0; w < window; w++) reqs.push(comm.Irecv(into, peer, TAG));
+      MPI.Request.Waitall(reqs);
       comm.Send(ack, peer, ACK_TAG);
     }
   }
@@ -163,7 +193,7 @@ function bandwidth(sizes: Array<i32>, quick: bool, sbuf: Uint8Array, rbuf: Uint8
   const ack = new Uint8Array(1);
   for (let s = 0; s < sizes.length; s++) {
     const bytes = sizes[s];
-    const iters = bandwidthIters(bytes, quick);
+    const iters = bandwidthIters(bytes, WINDOW, quick);
     const warmup = warmupIters(iters);
     const out = sbuf.subarray(0, bytes);
     const into = rbuf.subarray(0, bytes);
@@ -187,6 +217,63 @@ function bandwidth(sizes: Array<i32>, quick: bool, sbuf: Uint8Array, rbuf: Uint8
       const mbps = (<f64>bytes * <f64>WINDOW * <f64>iters) / elapsed / 1e6;
       console.log(
         '{"impl":"wasmpi","test":"bandwidth","bytes":' +
+          bytes.toString() +
+          ',"MBps":' +
+          fixed(mbps, 1) +
+          ',"iters":' +
+          iters.toString() +
+          "}",
+      );
+    }
+  }
+}
+
+// osu_bw: W nonblocking sends against W pre-posted nonblocking receives per window, all slots
+// on the same buffer, then a blocking 1-byte ack from the receiver.
+function bandwidthNonblocking(
+  sizes: Array<i32>,
+  quick: bool,
+  window: i32,
+  sbuf: Uint8Array,
+  rbuf: Uint8Array,
+): void {
+  const ack = new Uint8Array(1);
+  // One array for the whole run, emptied each window: the timed loop allocates only the
+  // requests themselves.
+  const reqs = new Array<MPI.Request>(0);
+  for (let s = 0; s < sizes.length; s++) {
+    const bytes = sizes[s];
+    const iters = bandwidthIters(bytes, window, quick);
+    const warmup = warmupIters(iters);
+    const out = sbuf.subarray(0, bytes);
+    const into = rbuf.subarray(0, bytes);
+    let start: f64 = 0;
+    for (let i = -warmup; i < iters; i++) {
+      if (i === 0) {
+        alignRanks();
+        start = MPI.Wtime();
+      }
+      reqs.length = 0;
+      if (rank === 0) {
+        for (let w = 0; w < window; w++) reqs.push(comm.Isend(out, peer, TAG));
+        MPI.Request.Waitall(reqs);
+        comm.Recv(ack, peer, ACK_TAG);
+      } else {
+        for (let w = 0; w < window; w++) reqs.push(comm.Irecv(into, peer, TAG));
+        MPI.Request.Waitall(reqs);
+        comm.Send(ack, peer, ACK_TAG);
+      }
+    }
+    const elapsed = MPI.Wtime() - start;
+    if (rank === 1) checkReceived(rbuf, bytes);
+    if (rank === 0) {
+      const mbps = (<f64>bytes * <f64>window * <f64>iters) / elapsed / 1e6;
+      console.log(
+        '{"impl":"wasmpi","test":"bandwidth-nb-w' +
+          window.toString() +
+          '","window":' +
+          window.toString() +
+          ',"bytes":' +
           bytes.toString() +
           ',"MBps":' +
           fixed(mbps, 1) +
@@ -233,16 +320,34 @@ function usage(message: string): void {
 const argv = process.argv;
 let mode = "";
 let sizeList = "";
+let windowArg = "";
 let quick = false;
 for (let i = 0; i < argv.length; i++) {
   const arg = argv[i];
   if (arg === "--quick") quick = true;
   else if (arg === "--sizes" && i + 1 < argv.length) sizeList = argv[++i];
-  else if (mode === "" && (arg === "latency" || arg === "bandwidth")) mode = arg;
+  else if (arg === "--window" && i + 1 < argv.length) windowArg = argv[++i];
+  else if (mode === "" && (arg === "latency" || arg === "bandwidth" || arg === "bandwidth-nb")) {
+    mode = arg;
+  }
 }
 
+// WINDOW unless --window gives a whole number in 1..MAX_WINDOW; 0 for anything else.
+function parseWindow(text: string): i32 {
+  if (text === "") return WINDOW;
+  for (let c = 0; c < text.length; c++) {
+    const code = text.charCodeAt(c);
+    if (code < 48 || code > 57) return 0;
+  }
+  const w = parseInt(text, 10);
+  return w >= 1 && w <= <f64>MAX_WINDOW ? <i32>w : 0;
+}
+const window = parseWindow(windowArg);
+
 if (mode === "") {
-  usage("usage: p2p latency|bandwidth [--sizes a,b,c] [--quick]");
+  usage("usage: p2p latency|bandwidth|bandwidth-nb [--window W] [--sizes a,b,c] [--quick]");
+} else if (window === 0) {
+  usage(`p2p: bad --window '${windowArg}' (1..${MAX_WINDOW.toString()})`);
 } else if (comm.Get_size() !== 2) {
   usage(`p2p: needs exactly 2 ranks, got ${comm.Get_size().toString()}`);
 } else {
@@ -261,8 +366,10 @@ if (mode === "") {
   const rbuf = pageAligned(largest);
   for (let i = 0; i < largest; i++) sbuf[i] = pattern(i);
   warmUpStartup(sbuf, rbuf);
+  if (mode === "bandwidth-nb") warmUpNonblocking(sbuf, rbuf, window);
   rbuf.fill(0);
 
   if (isLatency) latency(sizes, quick, sbuf, rbuf);
-  else bandwidth(sizes, quick, sbuf, rbuf);
+  else if (mode === "bandwidth") bandwidth(sizes, quick, sbuf, rbuf);
+  else bandwidthNonblocking(sizes, quick, window, sbuf, rbuf);
 }

@@ -43,6 +43,10 @@ export interface Column {
 
 export interface Table {
   readonly title: string;
+  /** The test the table shows, when it shows one. */
+  readonly test?: string;
+  /** A paragraph between the title and the table in Markdown: what the figures measure. */
+  readonly note?: string;
   readonly columns: readonly Column[];
   readonly rows: readonly (readonly string[])[];
 }
@@ -85,7 +89,7 @@ export function buildTables(
       }),
       ...(compare ? [formatRatio(ratio(s, subject.id, baseline.id))] : []),
     ]);
-    tables.push({ title, columns, rows });
+    tables.push({ title, test, columns, rows });
   }
   return tables;
 }
@@ -113,6 +117,7 @@ export function markdownTable(table: Table): string {
   return [
     `**${table.title}**`,
     "",
+    ...(table.note === undefined ? [] : [table.note, ""]),
     line(table.columns.map((c) => c.header)),
     rule,
     ...table.rows.map(line),

@@ -1,15 +1,17 @@
 // Runs one benchmark of the suite: every test, every implementation, for several rounds, then
 // summarizes, prints and stores. Within a round each test runs on the baseline and then on
 // wasmpi (A B A B ...), so a ratio compares figures taken minutes apart at most, on a machine
-// whose speed drifts (BASELINE.md: "compare only side by side, in one run").
+// whose speed drifts (BASELINE.md: "compare only side by side, in one run"). Before each job
+// it waits (up to --idle-wait seconds) for other work on the machine to finish.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { runChild, tail } from "./child.js";
 import { buildTables, markdownTable, ratioConvention, textTable } from "./format.js";
 import { type Goal, type GoalResult, judgeGoals } from "./goals.js";
+import { waitForIdle } from "./idle.js";
 import type { Implementation } from "./implementations.js";
 import { busyWarning, cpuSnapshot, describeMachine, type Machine, othersBusy } from "./machine.js";
-import type { BenchOptions } from "./options.js";
+import type { RunnerOptions } from "./options.js";
 import { rawResultsDir, repoRoot, resultsDir } from "./paths.js";
 import {
   type Metric,
@@ -27,8 +29,15 @@ export interface Benchmark {
   /** Heading of the Markdown report. */
   readonly title: string;
   readonly ranks: number;
-  /** Tests in run order; each is the programs' first argument and a key of `metrics`. */
+  /**
+   * Tests in run order. Each is a key of `metrics`, the "test" of the programs' output lines,
+   * and (unless `programArgs` says otherwise) the programs' first argument.
+   */
   readonly metrics: Readonly<Record<string, Metric>>;
+  /** The programs' arguments that select a test, when not just its name. */
+  readonly programArgs?: Readonly<Record<string, readonly string[]>>;
+  /** What a test measures and how, in a sentence or two, printed above its Markdown table. */
+  readonly explanations?: Readonly<Record<string, string>>;
   /** The sizes each test prints without --sizes, to notice a run that stopped early. */
   readonly defaultSizes: Readonly<Record<string, readonly number[]>>;
   readonly goals: readonly Goal[];
@@ -47,6 +56,8 @@ export interface Job {
   readonly timedOut: boolean;
   /** Share of CPU time other processes used during the job; above DISTURBED it is suspect. */
   readonly othersBusy: number | null;
+  /** Seconds spent waiting for an idle machine before the job. */
+  readonly waitedSeconds: number;
 }
 
 /**
@@ -77,11 +88,14 @@ async function runJob(
   impl: Implementation,
   test: string,
   round: number,
-  options: BenchOptions,
+  options: RunnerOptions,
   problems: Problem[],
   jobs: Job[],
 ): Promise<Sample[]> {
-  const args = [test, ...(options.sizes ? ["--sizes", options.sizes] : [])];
+  const args = [
+    ...(bench.programArgs?.[test] ?? [test]),
+    ...(options.sizes ? ["--sizes", options.sizes] : []),
+  ];
   if (options.quick) args.push("--quick");
   const { command, args: fullArgs } = impl.command(
     bench.name,
@@ -95,6 +109,14 @@ async function runJob(
     progress(`[round ${round}/${options.rounds}] ${impl.id} ${test} FAILED: ${problem}`);
   };
 
+  const idle =
+    options.idleWaitSeconds > 0
+      ? await waitForIdle(options.idleWaitSeconds, DISTURBED, (busy) =>
+          progress(
+            `[round ${round}/${options.rounds}] ${impl.id} ${test}: other processes use ${Math.round(busy * 100)}% of the CPU; waiting up to ${options.idleWaitSeconds} s`,
+          ),
+        )
+      : { waitedSeconds: 0 };
   const before = cpuSnapshot();
   const result = await runChild(command, fullArgs, {
     cwd: repoRoot,
@@ -114,6 +136,7 @@ async function runJob(
     exitCode: result.exitCode,
     timedOut: result.timedOut,
     othersBusy: others === null ? null : Math.round(others * 1000) / 1000,
+    waitedSeconds: idle.waitedSeconds,
   });
   const output = `${tail(result.stdout)}\n${tail(result.stderr)}`.trim();
   if (result.timedOut) {
@@ -145,7 +168,7 @@ interface Results {
   readonly benchmark: string;
   readonly date: string;
   readonly argv: readonly string[];
-  readonly options: BenchOptions;
+  readonly options: RunnerOptions;
   readonly ranks: number;
   readonly machine: Machine;
   readonly versions: Readonly<Record<string, string | null>>;
@@ -187,6 +210,7 @@ function markdownReport(
     ...(options.quick ? ["--quick"] : []),
     `--rounds ${options.rounds}`,
     ...(options.sizes ? [`--sizes ${options.sizes}`] : []),
+    ...(options.tests ? [`--tests ${options.tests.join(",")}`] : []),
   ].join(" ");
   const lines = [
     `# ${bench.title}`,
@@ -220,7 +244,7 @@ function markdownReport(
 }
 
 /** Runs `bench` with `options`; returns the process exit code. */
-export async function runBenchmark(bench: Benchmark, options: BenchOptions): Promise<number> {
+export async function runBenchmark(bench: Benchmark, options: RunnerOptions): Promise<number> {
   const all = [bench.baseline, bench.subject];
   const unavailable = new Map<string, string>();
   for (const impl of all) {
@@ -241,7 +265,7 @@ export async function runBenchmark(bench: Benchmark, options: BenchOptions): Pro
   if (busy !== null) progress(busy);
   const notes = [...unavailableLines, ...(busy === null ? [] : [busy])];
 
-  const tests = Object.keys(bench.metrics);
+  const tests = options.tests ?? Object.keys(bench.metrics);
   const samples: Sample[] = [];
   const problems: Problem[] = [];
   const jobs: Job[] = [];
@@ -263,6 +287,10 @@ export async function runBenchmark(bench: Benchmark, options: BenchOptions): Pro
   }
   const summaries = summarize(samples, bench.metrics);
   const tableData = buildTables(summaries, impls, bench.subject, bench.baseline, options.rounds);
+  const markdownTables = tableData.map((t) => {
+    const explanation = t.test === undefined ? undefined : bench.explanations?.[t.test];
+    return markdownTable(explanation === undefined ? t : { ...t, note: explanation });
+  });
   const goals = judgeGoals(bench.goals, summaries, bench.subject, bench.baseline);
   const versions: Record<string, string | null> = {};
   for (const impl of impls) versions[impl.id] = impl.version();
@@ -289,13 +317,13 @@ export async function runBenchmark(bench: Benchmark, options: BenchOptions): Pro
   };
 
   // A quick or partial run never replaces the committed results of a full one.
-  const partial = options.quick || options.sizes !== null;
+  const partial = options.quick || options.sizes !== null || options.tests !== null;
   const outDir = partial ? rawResultsDir : resultsDir;
   mkdirSync(outDir, { recursive: true });
   const jsonPath = join(outDir, `${bench.name}.json`);
   const mdPath = join(outDir, `${bench.name}.md`);
   writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(mdPath, markdownReport(bench, results, tableData.map(markdownTable), goals, notes));
+  writeFileSync(mdPath, markdownReport(bench, results, markdownTables, goals, notes));
 
   const out: string[] = [""];
   if (notes.length > 0) out.push(...notes, "");
