@@ -29,6 +29,7 @@ export class Request {
   /** The host's handle while pending; COMPLETED or FREED after. */
   private id: i32;
   /** The object whose bytes the operation uses (a buffer, or an encoded value). */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: holding it keeps it alive
   private buffer: Object | null;
 
   constructor(handle: i32, buffer: usize = 0) {
@@ -97,7 +98,7 @@ export class Request {
     const out = changetype<usize>(handles);
     for (let i = 0; i < n; i++) {
       const id = unchecked(requests[i]).id;
-      store<i32>(out + ((<usize>i) << 2), id > 0 ? id : 0);
+      store<i32>(out + ((<usize>i) << 2), max(id, 0));
     }
     return out;
   }
