@@ -1,21 +1,13 @@
-import { ANY_SOURCE, ANY_TAG, ErrorCode } from "../abi.js";
-import { RingReader } from "./channels.js";
+import { ANY_SOURCE, ANY_TAG } from "../abi.js";
+import type { RingReader } from "./channels.js";
+import { type Arrival, Deliveries } from "./delivery.js";
 import { NOT_RESTING } from "./doorbell.js";
-import { MpiError } from "./errors.js";
-import { Entry, EntryKind, Posted, PostFlags, PostState, RingWord, Slot } from "./layout.js";
+import { Entry, EntryKind, Posted, PostFlags, PostState } from "./layout.js";
 import type { Liveness } from "./liveness.js";
-import { type Envelope, PendingReceives, type PendingRecv, Unexpected } from "./matching.js";
-import { type ByteViews, copyBytes, type LinearMemory } from "./memory.js";
+import type { PendingRecv } from "./matching.js";
 import type { MessengerParts } from "./p2p.js";
+import { PostedReceives } from "./posted.js";
 import type { WaitSite } from "./sites.js";
-
-/** What a receive or probe found. */
-export interface Arrival {
-  /** World rank of the sender. */
-  src: number;
-  tag: number;
-  bytes: number;
-}
 
 /**
  * The receiving side of one rank: reads the rings from every peer, matches messages on
@@ -33,36 +25,17 @@ export interface Arrival {
 export class Inbox {
   readonly #p: MessengerParts;
   readonly #live: Liveness;
-  readonly #readers: RingReader[];
-  readonly #unexpected: Unexpected;
-  readonly #pending: PendingReceives;
-  /** The pending receive published in each source's post block, or null. */
-  readonly #published: (PendingRecv | null)[];
-  /** Word index of the post block of each ring into this rank. */
-  readonly #posts: Int32Array;
+  readonly #d: Deliveries;
+  readonly #posted: PostedReceives;
   /** Where ANY_SOURCE polling starts, rotated so that no sender starves. */
   #nextSource = 0;
   #lastSource = -1;
-  /** The control memory, where the rings are. */
-  readonly #ring: ByteViews;
 
   constructor(parts: MessengerParts, live: Liveness) {
     this.#p = parts;
     this.#live = live;
-    const { layout, ctrl, rank, size } = parts;
-    this.#readers = Array.from(
-      { length: size },
-      (_, src) =>
-        new RingReader(ctrl, layout.ring(src, rank), layout.ringData(src, rank), layout.ringBytes),
-    );
-    this.#unexpected = new Unexpected(size);
-    this.#pending = new PendingReceives(size);
-    this.#published = Array.from({ length: size }, () => null);
-    this.#posts = Int32Array.from(
-      { length: size },
-      (_, src) => (layout.ring(src, rank) >> 2) + RingWord.POSTED,
-    );
-    this.#ring = { u8: parts.ctrlU8, i32: parts.ctrl };
+    this.#d = new Deliveries(parts);
+    this.#posted = new PostedReceives(parts, live, this.#d);
   }
 
   // ---- blocking receives ---------------------------------------------------------------
@@ -81,9 +54,9 @@ export class Inbox {
     members: Int32Array,
     out: Arrival,
   ): void {
-    if (this.#pending.count > 0) {
+    if (this.#posted.count > 0) {
       // Behind pending receives: a message goes to the earliest receive it matches.
-      const request = this.post(ctx, src, tag, ptr, capacity, members);
+      const request = this.#posted.post(ctx, src, tag, ptr, capacity, members);
       this.await(site, request, members);
       const { arrival, error } = request;
       if (error !== null) throw error;
@@ -92,9 +65,9 @@ export class Inbox {
       out.bytes = arrival.bytes;
       return;
     }
-    const env = this.#unexpected.take(ctx, src, tag, members, true);
+    const env = this.#d.unexpected.take(ctx, src, tag, members, true);
     if (env !== null) {
-      this.#deliverEnvelope(env, ptr, capacity, out);
+      this.#d.envelope(env, ptr, capacity, out);
       return;
     }
     if (src === ANY_SOURCE) this.#recvAny(site, ctx, tag, ptr, capacity, members, out);
@@ -117,30 +90,30 @@ export class Inbox {
   ): void {
     const waiter = this.#p.waiter;
     const ctrl = this.#p.ctrl;
-    const reader = this.#readers[src] as RingReader;
-    const post = this.#posts[src] as number;
+    const reader = this.#d.readers[src] as RingReader;
+    const post = this.#posted.block(src);
     let posted = false;
     let restingSince = NOT_RESTING;
     for (;;) {
       if (!posted) {
         const at = this.#poll(src, ctx, tag);
         if (at >= 0) {
-          this.#deliverEntry(src, at, ptr, capacity, out);
+          this.#d.entry(src, at, ptr, capacity, out);
           break;
         }
-        this.#writePost(src, ctx, tag, ptr, capacity, PostFlags.EAGER_ONLY);
+        this.#posted.writePost(src, ctx, tag, ptr, capacity, PostFlags.EAGER_ONLY);
         posted = true;
       }
       waiter.watchRing(src);
       const state = Atomics.load(ctrl, post + Posted.STATE);
       if (state === PostState.FILLED) {
-        this.#takeFilled(src, out);
+        this.#posted.takeFilled(src, out);
         break;
       }
       // Something came through the ring (the sender could not claim the post): withdraw the
       // post and read the ring, unless the sender claimed it meanwhile.
       if (state === PostState.POSTED && reader.peek() >= 0) {
-        posted = !this.#withdraw(post);
+        posted = !this.#posted.withdraw(post);
         continue;
       }
       if (this.#spinOn(reader, post)) continue;
@@ -152,7 +125,7 @@ export class Inbox {
       const now = Atomics.load(ctrl, post + Posted.STATE);
       if (now !== PostState.POSTED || reader.peek() >= 0) continue;
       if (ended) {
-        if (this.#withdraw(post) && this.#poll(src, ctx, tag) < 0) this.#live.noSender(site);
+        if (this.#posted.withdraw(post) && this.#poll(src, ctx, tag) < 0) this.#live.noSender(site);
         posted = false;
         continue;
       }
@@ -187,7 +160,7 @@ export class Inbox {
           continue;
         }
       }
-      this.#deliverEntry(this.#lastSource, at, ptr, capacity, out);
+      this.#d.entry(this.#lastSource, at, ptr, capacity, out);
       break;
     }
     if (restingSince !== NOT_RESTING) this.#live.unblocked();
@@ -231,12 +204,12 @@ export class Inbox {
   /** Whether a matching message can be received now; describes it in `out`. */
   iprobe(ctx: number, src: number, tag: number, members: Int32Array, out: Arrival): boolean {
     this.#live.checkJob();
-    this.#takePublished();
-    let env = this.#unexpected.take(ctx, src, tag, members, false);
+    this.#posted.takePublished();
+    let env = this.#d.unexpected.take(ctx, src, tag, members, false);
     if (env === null) {
       const at = src === ANY_SOURCE ? this.#pollAny(ctx, tag, members) : this.#poll(src, ctx, tag);
       if (at < 0) return false;
-      env = this.#hold(this.#lastSource, at);
+      env = this.#d.hold(this.#lastSource, at);
     }
     out.src = env.src;
     out.tag = env.tag;
@@ -258,22 +231,7 @@ export class Inbox {
     capacity: number,
     members: Int32Array,
   ): PendingRecv {
-    this.#takePublished();
-    const request = this.#pending.create(ctx, src, tag, ptr, capacity);
-    const env = this.#unexpected.take(ctx, src, tag, members, true);
-    if (env !== null) {
-      try {
-        this.#deliverEnvelope(env, ptr, capacity, request.arrival);
-      } catch (error) {
-        if (!(error instanceof MpiError)) throw error;
-        request.error = error;
-      }
-      request.done = true;
-      return request;
-    }
-    this.#pending.add(request);
-    if (src !== ANY_SOURCE) this.#publish(src);
-    return request;
+    return this.#posted.post(ctx, src, tag, ptr, capacity, members);
   }
 
   /** Waits until `request` is done (its error, if any, is left in it). */
@@ -322,131 +280,7 @@ export class Inbox {
 
   /** Pending receives not yet matched. */
   get pendingCount(): number {
-    return this.#pending.count;
-  }
-
-  /**
-   * Publishes the earliest pending receive from `src` in the pair's post block, unless one is
-   * published already or an earlier ANY_SOURCE receive could take the message first.
-   */
-  #publish(src: number): void {
-    if (this.#published[src] !== null) return;
-    // While the ring holds unread entries the sender could not use the post anyway (it never
-    // overtakes them); `progress` publishes once it has read them.
-    if ((this.#readers[src] as RingReader).peek() >= 0) return;
-    const head = this.#pending.head(src);
-    if (head === null || this.#pending.anyBefore(head.seq)) return;
-    this.#writePost(src, head.ctx, head.tag, head.ptr, head.capacity, PostFlags.ANY_SIZE);
-    head.published = true;
-    this.#published[src] = head;
-  }
-
-  #writePost(src: number, ctx: number, tag: number, ptr: number, capacity: number, flags: number) {
-    const ctrl = this.#p.ctrl;
-    const post = this.#posts[src] as number;
-    ctrl[post + Posted.CTX] = ctx;
-    ctrl[post + Posted.TAG] = tag;
-    ctrl[post + Posted.PTR] = ptr;
-    ctrl[post + Posted.CAPACITY] = capacity;
-    ctrl[post + Posted.FLAGS] = flags;
-    ctrl[post + Posted.SEQ] = (this.#readers[src] as RingReader).scanned;
-    Atomics.store(ctrl, post + Posted.STATE, PostState.POSTED);
-  }
-
-  /** Takes back a posted receive; false if the sender has claimed it (it will be FILLED). */
-  #withdraw(post: number): boolean {
-    const ctrl = this.#p.ctrl;
-    return (
-      Atomics.compareExchange(ctrl, post + Posted.STATE, PostState.POSTED, PostState.IDLE) ===
-      PostState.POSTED
-    );
-  }
-
-  /** Reads what the sender put into `src`'s filled post block, and frees the block. */
-  #takeFilled(src: number, out: Arrival): void {
-    const ctrl = this.#p.ctrl;
-    const post = this.#posts[src] as number;
-    out.src = src;
-    out.tag = ctrl[post + Posted.GOT_TAG] as number;
-    out.bytes = ctrl[post + Posted.GOT_BYTES] as number;
-    Atomics.store(ctrl, post + Posted.STATE, PostState.IDLE);
-  }
-
-  /** Completes the published receives that senders have filled. */
-  #takePublished(): void {
-    if (this.#pending.count === 0) return;
-    const ctrl = this.#p.ctrl;
-    for (let src = 0; src < this.#published.length; src++) {
-      const request = this.#published[src] ?? null;
-      if (request === null) continue;
-      if (Atomics.load(ctrl, (this.#posts[src] as number) + Posted.STATE) !== PostState.FILLED)
-        continue;
-      this.#finishPublished(src, request);
-    }
-  }
-
-  /** The published receive from `src` was filled: complete it, publish the next. */
-  #finishPublished(src: number, request: PendingRecv): void {
-    this.#takeFilled(src, request.arrival);
-    this.#complete(request);
-    this.#publish(src);
-  }
-
-  #complete(request: PendingRecv): void {
-    this.#pending.remove(request);
-    if (request.published) {
-      request.published = false;
-      this.#published[request.src] = null;
-    }
-    request.done = true;
-    // An ANY_SOURCE receive held back the earliest receive of every source: publish them now.
-    if (request.src === ANY_SOURCE) {
-      for (let src = 0; src < this.#published.length; src++) this.#publish(src);
-    }
-  }
-
-  /**
-   * A new entry from `src` at `at` goes to the earliest pending receive it matches: delivered
-   * and read past (true), or left for the caller (false).
-   */
-  #arrive(src: number, at: number): boolean {
-    if (this.#pending.count === 0) return false;
-    const ctrl = this.#p.ctrl;
-    const w = at >> 2;
-    const ctx = ctrl[w + Entry.CTX] as number;
-    const tag = ctrl[w + Entry.TAG] as number;
-    for (;;) {
-      const request = this.#pending.match(src, ctx, tag);
-      if (request === null) return false;
-      if (request.published && !this.#unpublish(src, request)) continue;
-      try {
-        this.#deliverEntry(src, at, request.ptr, request.capacity, request.arrival);
-      } catch (error) {
-        if (!(error instanceof MpiError)) throw error;
-        request.error = error;
-      }
-      this.#complete(request);
-      this.#publish(src);
-      return true;
-    }
-  }
-
-  /**
-   * Withdraws `request` from the post block before a ring entry is delivered into it. False if
-   * the sender got there first: then an earlier message fills it, and the entry must match
-   * another receive.
-   */
-  #unpublish(src: number, request: PendingRecv): boolean {
-    const post = this.#posts[src] as number;
-    if (this.#withdraw(post)) {
-      request.published = false;
-      this.#published[src] = null;
-      return true;
-    }
-    const ctrl = this.#p.ctrl;
-    while (Atomics.load(ctrl, post + Posted.STATE) !== PostState.FILLED) this.#live.checkJob();
-    this.#finishPublished(src, request);
-    return false;
+    return this.#posted.count;
   }
 
   // ---- reading the rings ---------------------------------------------------------------
@@ -457,12 +291,12 @@ export class Inbox {
    * or -1.
    */
   #poll(src: number, ctx: number, tag: number): number {
-    const reader = this.#readers[src] as RingReader;
+    const reader = this.#d.readers[src] as RingReader;
     const ctrl = this.#p.ctrl;
     for (;;) {
       const at = reader.peek();
       if (at < 0) {
-        if (this.#pending.count > 0) this.#publish(src);
+        if (this.#posted.count > 0) this.#posted.publish(src);
         return -1;
       }
       const w = at >> 2;
@@ -471,12 +305,12 @@ export class Inbox {
         reader.skip(ctrl[w + Entry.SIZE] as number, false);
         continue;
       }
-      if (this.#arrive(src, at)) continue;
+      if (this.#posted.arrive(src, at)) continue;
       if (ctrl[w + Entry.CTX] === ctx && (tag === ANY_TAG || ctrl[w + Entry.TAG] === tag)) {
         this.#lastSource = src;
         return at;
       }
-      this.#hold(src, at);
+      this.#d.hold(src, at);
     }
   }
 
@@ -494,122 +328,6 @@ export class Inbox {
     return -1;
   }
 
-  /** Turns the unread entry at `at` from `src` into an unexpected envelope. */
-  #hold(src: number, at: number): Envelope {
-    const ctrl = this.#p.ctrl;
-    const w = at >> 2;
-    const kind = ctrl[w + Entry.KIND] as number;
-    const rendezvous = kind === EntryKind.RENDEZVOUS;
-    const reader = this.#readers[src] as RingReader;
-    const env: Envelope = {
-      src,
-      ctx: ctrl[w + Entry.CTX] as number,
-      tag: ctrl[w + Entry.TAG] as number,
-      bytes: ctrl[w + Entry.BYTES] as number,
-      kind,
-      seq: this.#unexpected.nextSeq(),
-      payload: rendezvous ? -1 : at + Entry.HEADER_BYTES,
-      data: null,
-      ptr: rendezvous ? (ctrl[w + Entry.PTR] as number) >>> 0 : 0,
-      slot: rendezvous ? (ctrl[w + Entry.SLOT] as number) : -1,
-      entry: null,
-    };
-    env.entry = reader.skip(ctrl[w + Entry.SIZE] as number, true);
-    if (rendezvous) this.#releaseEntry(src, env);
-    this.#unexpected.push(env);
-    return env;
-  }
-
-  #deliverEntry(src: number, at: number, ptr: number, capacity: number, out: Arrival): void {
-    const p = this.#p;
-    const ctrl = p.ctrl;
-    const w = at >> 2;
-    const bytes = ctrl[w + Entry.BYTES] as number;
-    const size = ctrl[w + Entry.SIZE] as number;
-    const reader = this.#readers[src] as RingReader;
-    out.src = src;
-    out.tag = ctrl[w + Entry.TAG] as number;
-    out.bytes = bytes;
-    if (ctrl[w + Entry.KIND] === EntryKind.EAGER) {
-      if (bytes > capacity) {
-        reader.skip(size, false);
-        throw truncated(bytes, capacity);
-      }
-      copyBytes(this.#ring, at + Entry.HEADER_BYTES, p.memory, ptr, bytes);
-      reader.skip(size, false);
-      this.#wakeWriter(src, reader);
-    } else {
-      const from = (ctrl[w + Entry.PTR] as number) >>> 0;
-      const slot = ctrl[w + Entry.SLOT] as number;
-      reader.skip(size, false);
-      this.#wakeWriter(src, reader);
-      this.#pull(src, from, slot, bytes, ptr, capacity);
-    }
-  }
-
-  #deliverEnvelope(env: Envelope, ptr: number, capacity: number, out: Arrival): void {
-    out.src = env.src;
-    out.tag = env.tag;
-    out.bytes = env.bytes;
-    if (env.kind === EntryKind.RENDEZVOUS) {
-      this.#pull(env.src, env.ptr, env.slot, env.bytes, ptr, capacity);
-      return;
-    }
-    const truncation = env.bytes > capacity;
-    if (!truncation) {
-      const dst = this.#p.memory.u8;
-      if (env.data !== null) dst.set(env.data, ptr);
-      else copyBytes(this.#ring, env.payload, this.#p.memory, ptr, env.bytes);
-    }
-    this.#releaseEntry(env.src, env);
-    if (truncation) throw truncated(env.bytes, capacity);
-  }
-
-  /** The rendezvous copy: straight from the sender's memory into this rank's. */
-  #pull(
-    src: number,
-    from: number,
-    slot: number,
-    bytes: number,
-    ptr: number,
-    capacity: number,
-  ): void {
-    const p = this.#p;
-    if (bytes > capacity) {
-      // The sender stays blocked; the job ends with this rank's error.
-      throw truncated(bytes, capacity);
-    }
-    const peer = p.peers[src] as LinearMemory;
-    if (!peer.contains(from, bytes)) {
-      throw new MpiError(
-        ErrorCode.ERR_INTERN,
-        `rank ${src} published a message outside its memory`,
-      );
-    }
-    copyBytes(peer, from, p.memory, ptr, bytes);
-    Atomics.store(p.ctrl, (p.layout.slots(src) >> 2) + slot, Slot.DONE);
-    p.bells.ring(src);
-  }
-
-  #releaseEntry(src: number, env: Envelope): void {
-    if (env.entry === null) return;
-    const reader = this.#readers[src] as RingReader;
-    reader.release(env.entry);
-    env.entry = null;
-    this.#wakeWriter(src, reader);
-  }
-
-  #wakeWriter(src: number, reader: RingReader): void {
-    if (!reader.wakeSender) return;
-    reader.wakeSender = false;
-    this.#p.bells.ring(src);
-  }
-
-  /** The receiver's read position in the ring from `src`, for the sender's post check. */
-  scanned(src: number): number {
-    return (this.#readers[src] as RingReader).scanned;
-  }
-
   /**
    * Progress while blocked: complete filled published receives, read every ring so that
    * senders see their entries taken and pending receives get their messages, and copy
@@ -617,31 +335,22 @@ export class Inbox {
    * waiting for space can go on (a second copy, paid only under that pressure).
    */
   progress(): void {
-    this.#takePublished();
+    this.#posted.takePublished();
     const half = this.#p.layout.ringBytes >> 1;
     const ctrl = this.#p.ctrl;
-    for (let src = 0; src < this.#readers.length; src++) {
-      const reader = this.#readers[src] as RingReader;
+    for (let src = 0; src < this.#d.readers.length; src++) {
+      const reader = this.#d.readers[src] as RingReader;
       for (let at = reader.peek(); at >= 0; at = reader.peek()) {
         if (ctrl[(at >> 2) + Entry.KIND] === EntryKind.PAD) {
           reader.skip(ctrl[(at >> 2) + Entry.SIZE] as number, false);
-        } else if (!this.#arrive(src, at)) {
-          this.#hold(src, at);
+        } else if (!this.#posted.arrive(src, at)) {
+          this.#d.hold(src, at);
         }
       }
-      if (reader.heldBytes > half) this.#spill(src);
-      if (this.#pending.count > 0) this.#publish(src);
+      if (reader.heldBytes > half) this.#d.spill(src);
+      if (this.#posted.count > 0) this.#posted.publish(src);
     }
     this.#live.checkJob();
-  }
-
-  #spill(src: number): void {
-    for (const env of this.#unexpected.from(src)) {
-      if (env.entry === null) continue;
-      env.data = this.#p.ctrlU8.slice(env.payload, env.payload + env.bytes);
-      env.payload = -1;
-      this.#releaseEntry(src, env);
-    }
   }
 
   /**
@@ -654,27 +363,15 @@ export class Inbox {
       this.#live.blockedIn(site);
       since = performance.now();
     }
-    this.flush();
+    this.#d.flush();
     this.#p.waiter.rest(seen, since);
     return since;
   }
 
-  /**
-   * Gives every sender back the ring space this rank has released. Runs before the rank
-   * sleeps and when it ends, so that no sender waits for space that is already free.
-   */
+  /** Gives senders back released ring space (before this rank sleeps or ends). */
   flush(): void {
-    for (let src = 0; src < this.#readers.length; src++) {
-      const reader = this.#readers[src] as RingReader;
-      reader.flush();
-      this.#wakeWriter(src, reader);
-    }
+    this.#d.flush();
   }
 }
 
-function truncated(bytes: number, capacity: number): MpiError {
-  return new MpiError(
-    ErrorCode.ERR_TRUNCATE,
-    `message truncated (got ${bytes} bytes, buffer holds ${capacity})`,
-  );
-}
+export type { Arrival };
