@@ -75,6 +75,11 @@ const failures: Failure[] = [
   { how: "fail-test-completed", np: 1, line: "rank 0: Test: the request has already completed" },
   { how: "fail-wait-freed", np: 2, line: "rank 1: Wait: the request was freed" },
   {
+    how: "fail-too-many-requests",
+    np: 2,
+    line: "rank 1: Isend: more than 65535 requests pending (complete some with Wait or Test first)",
+  },
+  {
     how: "fail-free-pending",
     np: 2,
     line: "rank 1: Free: a pending receive cannot be freed (its buffer would be written later): Wait or Test it",
