@@ -12,8 +12,9 @@
 //   npm run bench:p2p -- [--rounds N] [--quick] [--sizes a,b,c] [--tests a,b] [--timeout S]
 //                        [--idle-wait S]
 import { openmpi, wasmpi } from "./lib/implementations.js";
-import { parseRunnerOptions, runnerUsage, UsageError } from "./lib/options.js";
+import { UsageError } from "./lib/options.js";
 import { type Benchmark, runBenchmark } from "./lib/runner.js";
+import { parseRunnerOptions, runnerUsage } from "./lib/sweep-options.js";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

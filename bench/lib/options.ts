@@ -18,63 +18,6 @@ export const usage = `options:
 
 export class UsageError extends Error {}
 
-/** Options of a benchmark run by bench/lib/runner.ts: the shared ones plus test selection. */
-export interface RunnerOptions extends BenchOptions {
-  /** Tests to run, in the benchmark's order; null for all. */
-  readonly tests: readonly string[] | null;
-  /** Longest wait for an idle machine before each job, in seconds; 0 never waits. */
-  readonly idleWaitSeconds: number;
-}
-
-export function runnerUsage(tests: readonly string[]): string {
-  return `${usage.replace(/\n {2}--help$/, "")}
-  --tests a,b     only these of ${tests.join(", ")} (results go to bench/results/raw)
-  --idle-wait S   before each job, wait up to S seconds while other processes keep more than
-                  10% of the CPU busy (default 60; 0 never waits)
-  --help`;
-}
-
-/** Null when --help was asked for. */
-export function parseRunnerOptions(
-  argv: readonly string[],
-  knownTests: readonly string[],
-): RunnerOptions | null {
-  let tests: string[] | null = null;
-  let idleWaitSeconds = 60;
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--tests") {
-      const text = argv[++i];
-      if (text === undefined || text === "" || text.split(",").some((t) => t === "")) {
-        throw new UsageError(`--tests needs a comma-separated list, got ${text ?? "nothing"}`);
-      }
-      const named = text.split(",");
-      const unknown = named.filter((t) => !knownTests.includes(t));
-      if (unknown.length > 0) {
-        throw new UsageError(
-          `unknown in --tests: ${unknown.join(", ")} (known: ${knownTests.join(", ")})`,
-        );
-      }
-      tests = knownTests.filter((t) => named.includes(t));
-    } else if (arg === "--idle-wait") {
-      const text = argv[++i];
-      const seconds = Number(text);
-      if (text === undefined || !Number.isInteger(seconds) || seconds < 0) {
-        throw new UsageError(
-          `--idle-wait needs a whole number of seconds, got ${text ?? "nothing"}`,
-        );
-      }
-      idleWaitSeconds = seconds;
-    } else {
-      rest.push(arg);
-    }
-  }
-  const base = parseOptions(rest);
-  if (base === null) return null;
-  return { ...base, tests, idleWaitSeconds };
-}
-
 function positiveInteger(flag: string, text: string | undefined): number {
   const value = Number(text);
   if (text === undefined || !Number.isInteger(value) || value < 1) {

@@ -11,7 +11,6 @@ import { type Goal, type GoalResult, judgeGoals } from "./goals.js";
 import { waitForIdle } from "./idle.js";
 import type { Implementation } from "./implementations.js";
 import { busyWarning, cpuSnapshot, describeMachine, type Machine, othersBusy } from "./machine.js";
-import type { RunnerOptions } from "./options.js";
 import { rawResultsDir, repoRoot, resultsDir } from "./paths.js";
 import {
   type Metric,
@@ -22,6 +21,7 @@ import {
   type Summary,
   summarize,
 } from "./samples.js";
+import type { RunnerOptions } from "./sweep-options.js";
 
 export interface Benchmark {
   /** Names bench/c/NAME.c, bench/kernels/NAME.ts and bench/results/NAME.{json,md}. */
