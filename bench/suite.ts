@@ -6,12 +6,14 @@
 //
 // Each benchmark is its own program (bench/p2p.ts, collectives.ts, compute.ts, jobs.ts) and
 // can be run alone; this one runs them as child processes, shows which one is running and
-// how far the suite is, and ends with every goal line the benchmarks printed. Quick and smoke
-// runs write their results under bench/results/raw, never over a full run's.
+// how far the suite is, draws the charts, and ends with every goal line the benchmarks
+// printed. Quick and smoke runs write their results and charts under bench/results/raw,
+// never over a full run's.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { resultsDir } from "./lib/paths.js";
 
 interface Step {
   readonly name: string;
@@ -43,6 +45,12 @@ const steps: readonly Step[] = [
         : mode === "quick"
           ? ["--quick", "--rounds", "1", "--idle-wait", "5"]
           : ["--quick", "--rounds", "1", "--idle-wait", "0", "--sizes", "8", "--ranks", "2"],
+  },
+  {
+    // Last: drawn from the results the others wrote (a quick run's, under raw/).
+    name: "charts",
+    program: "charts.js",
+    args: (mode) => (mode === "full" ? [] : [join(resultsDir, "raw")]),
   },
 ];
 

@@ -56,6 +56,10 @@ test("npm run bench -- --quick --smoke runs every benchmark and reports its goal
     assert.ok(mine.length > 0, `no wasmpi samples in ${path}`);
     for (const s of mine) assert.ok(Number.isFinite(s.value) && s.value > 0, JSON.stringify(s));
   }
+  // The charts of the smoke run, drawn beside its results.
+  const chart = `${root}bench/results/raw/p2p-latency.svg`;
+  assert.ok(statSync(chart).mtimeMs >= started - 1000, `${chart} was not redrawn`);
+  assert.match(readFileSync(chart, "utf8"), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
 });
 
 test("a bad option is one clear line and exit 2", async () => {
