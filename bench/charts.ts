@@ -2,7 +2,6 @@
 //   p2p-latency.svg      latency against message size, log-log, a line per implementation
 //   p2p-bandwidth.svg    bandwidth likewise, blocking (solid) and Isend/Irecv W=64 (dashed)
 //   collectives-N.svg    per collective and size, wasmpi's time ÷ Open MPI's at N ranks
-//   compute.svg          likewise per test, when bench/results/compute.json exists
 // A results file that is absent is skipped; the runners can call writeCharts after writing
 // their JSON.
 //
@@ -310,21 +309,9 @@ function collectiveCharts(r: StoredResults): Record<string, string> {
   return charts;
 }
 
-/** A benchmark whose shape is not known here yet: its ratios, a group per test. */
-function genericCharts(r: StoredResults): Record<string, string> {
-  const [baseline, subject] = r.implementations;
-  const chart = ratioChart(r, r.summaries, {
-    title: `${r.benchmark}: ${subject?.label} ÷ ${baseline?.label}`,
-    subtitle: `Ratio of the medians of ${r.rounds} rounds, in each test's own metric; whisker: min–max of per-round ratios.`,
-    description: `Grouped bar chart on a log axis of ${subject?.label}'s figure divided by ${baseline?.label}'s per test and size, with a reference line at 1. ${provenance(r)}`,
-  });
-  return chart === null ? {} : { [`${r.benchmark}.svg`]: chart };
-}
-
 const CHARTS: ReadonlyArray<readonly [string, (r: StoredResults) => Record<string, string>]> = [
   ["p2p", p2pCharts],
   ["collectives", collectiveCharts],
-  ["compute", genericCharts],
 ];
 
 /** Writes every chart whose results are in `dir`; returns the paths written. */
@@ -347,7 +334,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   const written = writeCharts(dir);
   for (const path of written) process.stdout.write(`wrote ${relative(process.cwd(), path)}\n`);
   if (written.length === 0) {
-    process.stderr.write(`charts: no p2p.json, collectives.json or compute.json in ${dir}\n`);
+    process.stderr.write(`charts: no p2p.json or collectives.json in ${dir}\n`);
     process.exitCode = 1;
   }
 }

@@ -1,4 +1,4 @@
-// Compute benchmark, 1 rank: what a Wasm kernel costs against the same loops in C (issue 5).
+// Compute benchmark, 1 rank: what a Wasm kernel costs against the same loops in C.
 // bench/kernels/compute.ts holds sum, dot product, a 5-point stencil and a matrix product in
 // AssemblyScript, each plain and with SIMD (f64x2); bench/c/compute.c holds the same plain
 // loops in C, built here with `gcc -O2`. Both time inside the program and check their results
