@@ -1131,7 +1131,7 @@ function failing(): void {
   } else if (scenario == "fail-too-many-requests") {
     // Requests that complete at once but are never waited for: the table fills up.
     if (rank == last) {
-      const kept = new Array<MPI.Request>();
+      const kept: MPI.Request[] = [];
       for (let i = 0; i < 70000; i++) kept.push(comm.Isend(buf, MPI.PROC_NULL, 1));
     }
   } else if (scenario == "fail-free-pending") {
