@@ -31,6 +31,7 @@ import { join, relative, resolve } from "node:path";
 import { add, complete, cycle, suite } from "benny";
 import { compileKernel } from "../host/platform/node/compile.js";
 import { type ChildResult, runChild, tail } from "./lib/child.js";
+import { waitForIdle } from "./lib/idle.js";
 import {
   type Command,
   mpi4py,
@@ -241,6 +242,13 @@ async function main(options: Options): Promise<number> {
   }
   for (let round = 1; round <= options.rounds; round++) {
     // A fresh job function per case and suite: benny probes each suite's case functions once.
+    // benny runs a suite's jobs back to back, so the wait for an idle machine (as in
+    // bench/lib/runner.ts, at most a minute) comes before each round.
+    await waitForIdle(60, 0.1, (busy) =>
+      progress(
+        `round ${round}: other processes use ${Math.round(busy * 100)}% of the CPU; waiting up to 60 s`,
+      ),
+    );
     const jobOf = new Map(all.map((c) => [c, timedJob(c, records.get(c) as CaseRecord, options)]));
     await suite(
       `jobs, round ${round}/${options.rounds}`,
