@@ -1,6 +1,7 @@
-// Point-to-point benchmark, 2 ranks: wasmpi side by side with Open MPI's C bindings.
-// The programs are bench/c/p2p.c and bench/kernels/p2p.ts; see bench/lib/runner.ts for how
-// rounds are run and reported.
+// Point-to-point benchmark, 2 ranks: wasmpi side by side with Open MPI's C bindings and, when
+// installed, mpi4py's buffer path. The programs are bench/c/p2p.c, bench/python/p2p.py and
+// bench/kernels/p2p.ts; see bench/lib/runner.ts for how rounds are run and reported. Goals are
+// against Open MPI; the tables add a column wasmpi ÷ mpi4py.
 //
 // Tests:
 //   latency             ping-pong, one-way = round trip / 2 (osu_latency)
@@ -11,7 +12,7 @@
 //
 //   npm run bench:p2p -- [--rounds N] [--quick] [--sizes a,b,c] [--tests a,b] [--timeout S]
 //                        [--idle-wait S]
-import { openmpi, wasmpi } from "./lib/implementations.js";
+import { mpi4py, openmpi, wasmpi } from "./lib/implementations.js";
 import { UsageError } from "./lib/options.js";
 import { type Benchmark, runBenchmark } from "./lib/runner.js";
 import { parseRunnerOptions, runnerUsage } from "./lib/sweep-options.js";
@@ -85,6 +86,7 @@ const p2p: Benchmark = {
   ],
   baseline: openmpi,
   subject: wasmpi,
+  alsoCompared: [mpi4py],
 };
 
 const tests = Object.keys(p2p.metrics);

@@ -36,6 +36,13 @@ export function ratioConvention(subject: Implementation, baseline: Implementatio
   return `ratio = ${subject.label} ÷ ${baseline.label} of the medians`;
 }
 
+/** "on Open MPI and then on wasmpi", "on Open MPI, on mpi4py and then on wasmpi". */
+export function runOrder(impls: readonly Implementation[]): string {
+  const on = impls.map((i) => `on ${i.label}`);
+  const last = on.pop();
+  return on.length === 0 ? (last ?? "") : `${on.join(", ")} and then ${last}`;
+}
+
 export interface Column {
   readonly header: string;
   readonly align: "left" | "right";
@@ -52,8 +59,42 @@ export interface Table {
 }
 
 /**
+ * The implementations `subject` gets a ratio column against: `baseline` (headed "ratio") and
+ * each of `alsoCompared` (headed "÷ label"), those that ran beside it.
+ */
+export function ratioColumns(
+  impls: readonly Implementation[],
+  subject: Implementation,
+  baseline: Implementation,
+  alsoCompared: readonly Implementation[],
+): { against: Implementation; header: string }[] {
+  if (!impls.includes(subject)) return [];
+  return [
+    ...(impls.includes(baseline) ? [{ against: baseline, header: "ratio" }] : []),
+    ...alsoCompared
+      .filter((i) => impls.includes(i))
+      .map((i) => ({ against: i, header: `÷ ${i.label}` })),
+  ];
+}
+
+/** What the ratio columns mean, for a table title; empty without any. */
+export function ratioColumnsConvention(
+  columns: readonly { against: Implementation; header: string }[],
+  subject: Implementation,
+): string {
+  return columns
+    .map((c) =>
+      c.header === "ratio"
+        ? ratioConvention(subject, c.against)
+        : `${c.header} = ${subject.label} ÷ ${c.against.label}`,
+    )
+    .join("; ");
+}
+
+/**
  * One table per test: a row per size; per implementation its median and the min–max over
- * rounds; and the ratio column when both `subject` and `baseline` ran.
+ * rounds; the ratio column when both `subject` and `baseline` ran, and one more per
+ * implementation of `alsoCompared` that ran beside `subject`.
  */
 export function buildTables(
   summaries: readonly Summary[],
@@ -61,25 +102,27 @@ export function buildTables(
   subject: Implementation,
   baseline: Implementation,
   rounds: number,
+  alsoCompared: readonly Implementation[] = [],
 ): Table[] {
   const tables: Table[] = [];
-  const compare = impls.includes(subject) && impls.includes(baseline);
+  const ratios = ratioColumns(impls, subject, baseline, alsoCompared);
   for (const test of [...new Set(summaries.map((s) => s.test))]) {
     const ofTest = summaries.filter((s) => s.test === test);
     const metric = ofTest[0]?.metric;
     if (metric === undefined) continue;
     const better = metric.better === "lower" ? "lower is better" : "higher is better";
     const over = rounds === 1 ? "1 round" : `median (min–max) over ${rounds} rounds`;
-    const title = compare
-      ? `${test}: ${metric.title} in ${metric.unit}, ${over}; ${ratioConvention(subject, baseline)}, ${better}`
-      : `${test}: ${metric.title} in ${metric.unit} (${better}), ${over}`;
+    const title =
+      ratios.length > 0
+        ? `${test}: ${metric.title} in ${metric.unit}, ${over}; ${ratioColumnsConvention(ratios, subject)}, ${better}`
+        : `${test}: ${metric.title} in ${metric.unit} (${better}), ${over}`;
     const columns: Column[] = [
       { header: "size", align: "right" },
       ...impls.flatMap((i): Column[] => [
         { header: i.label, align: "right" },
         { header: "min–max", align: "left" },
       ]),
-      ...(compare ? [{ header: "ratio", align: "right" } as const] : []),
+      ...ratios.map((r): Column => ({ header: r.header, align: "right" })),
     ];
     const rows = ofTest.map((s) => [
       formatBytes(s.bytes),
@@ -87,7 +130,7 @@ export function buildTables(
         const figures = s.byImpl[i.id];
         return [figures === undefined ? "-" : formatFigure(figures.median), formatRange(figures)];
       }),
-      ...(compare ? [formatRatio(ratio(s, subject.id, baseline.id))] : []),
+      ...ratios.map((r) => formatRatio(ratio(s, subject.id, r.against.id))),
     ]);
     tables.push({ title, test, columns, rows });
   }

@@ -1,12 +1,13 @@
 // The MPI implementations a benchmark compares. Each one knows whether it can run here, how
 // to get a benchmark program ready, and the command that runs it on N ranks. A benchmark is
-// named once (e.g. "p2p") and exists as bench/c/p2p.c and bench/kernels/p2p.ts.
+// named once (e.g. "p2p") and exists as bench/c/p2p.c, bench/python/p2p.py and
+// bench/kernels/p2p.ts.
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { delimiter, join, relative, resolve } from "node:path";
-import { buildDir, cSourceDir, kernelDir, repoRoot } from "./paths.js";
+import { buildDir, cSourceDir, kernelDir, pythonSourceDir, repoRoot } from "./paths.js";
 
-export type ImplementationId = "openmpi" | "wasmpi";
+export type ImplementationId = "openmpi" | "mpi4py" | "wasmpi";
 
 export interface Command {
   readonly command: string;
@@ -43,6 +44,24 @@ function isOlder(target: string, source: string): boolean {
   return !existsSync(target) || statSync(target).mtimeMs < statSync(source).mtimeMs;
 }
 
+/** `mpirun` as the comparators run it, on `ranks` ranks. */
+export function mpirun(ranks: number, program: readonly string[]): Command {
+  return {
+    command: "mpirun",
+    args: [
+      "--allow-run-as-root",
+      "--oversubscribe",
+      // Skips ~200 ms of probing for network hardware at start-up (BASELINE.md).
+      "--mca",
+      "pml",
+      "ob1",
+      "-n",
+      String(ranks),
+      ...program,
+    ],
+  };
+}
+
 /** Open MPI running C programs from bench/c, compiled with mpicc -O2 into bench/.build. */
 export const openmpi: Implementation = {
   id: "openmpi",
@@ -63,25 +82,58 @@ export const openmpi: Implementation = {
     return null;
   },
   command(program, ranks, args) {
-    return {
-      command: "mpirun",
-      args: [
-        "--allow-run-as-root",
-        "--oversubscribe",
-        // Skips ~200 ms of probing for network hardware at start-up (BASELINE.md).
-        "--mca",
-        "pml",
-        "ob1",
-        "-n",
-        String(ranks),
-        relative(repoRoot, join(buildDir, program)),
-        ...args,
-      ],
-    };
+    return mpirun(ranks, [relative(repoRoot, join(buildDir, program)), ...args]);
   },
   version() {
     const out = spawnSync("mpirun", ["--version"], { encoding: "utf8", timeout: 10_000 });
     return /(\d+\.\d+(?:\.\d+)?)/.exec(out.stdout ?? "")?.[1] ?? null;
+  },
+};
+
+/** Debian's Python, the one the python3-mpi4py and python3-numpy packages install into. */
+export const python = "/usr/bin/python3";
+
+/** Why mpi4py cannot run here, or null when it can; asked once. */
+let mpi4pyMissing: string | null | undefined;
+export function mpi4pyUnavailable(): string | null {
+  if (mpi4pyMissing === undefined) {
+    if (findOnPath("mpirun") === null) {
+      mpi4pyMissing = "mpirun not found on PATH";
+    } else {
+      const probe = spawnSync(python, ["-c", "import mpi4py, numpy"], {
+        encoding: "utf8",
+        timeout: 10_000,
+      });
+      mpi4pyMissing =
+        probe.status === 0 ? null : `${python} cannot import mpi4py and numpy: not installed`;
+    }
+  }
+  return mpi4pyMissing;
+}
+
+/** mpi4py (buffer path, numpy arrays) running Python programs from bench/python. */
+export const mpi4py: Implementation = {
+  id: "mpi4py",
+  label: "mpi4py",
+  prepare(program) {
+    const missing = mpi4pyUnavailable();
+    if (missing !== null) return missing;
+    const source = join(pythonSourceDir, `${program}.py`);
+    return existsSync(source) ? null : `${relative(repoRoot, source)} missing`;
+  },
+  command(program, ranks, args) {
+    return mpirun(ranks, [
+      python,
+      relative(repoRoot, join(pythonSourceDir, `${program}.py`)),
+      ...args,
+    ]);
+  },
+  version() {
+    const out = spawnSync(python, ["-c", "import mpi4py; print(mpi4py.__version__)"], {
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+    return out.status === 0 ? out.stdout.trim() || null : null;
   },
 };
 
@@ -124,4 +176,4 @@ export const wasmpi: Implementation = {
   },
 };
 
-export const implementations: readonly Implementation[] = [openmpi, wasmpi];
+export const implementations: readonly Implementation[] = [openmpi, mpi4py, wasmpi];

@@ -7,6 +7,8 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../
 export const benchDir = resolve(repoRoot, "bench");
 /** C sources of the Open MPI comparators: bench/c/NAME.c. */
 export const cSourceDir = resolve(benchDir, "c");
+/** Python programs of the mpi4py comparators: bench/python/NAME.py. */
+export const pythonSourceDir = resolve(benchDir, "python");
 /** AssemblyScript kernels: bench/kernels/NAME.ts. */
 export const kernelDir = resolve(benchDir, "kernels");
 /** Compiled comparators (gitignored). */

@@ -1,12 +1,12 @@
 // Runs one benchmark of the suite: every test, every implementation, for several rounds, then
-// summarizes, prints and stores. Within a round each test runs on the baseline and then on
-// wasmpi (A B A B ...), so a ratio compares figures taken minutes apart at most, on a machine
+// summarizes, prints and stores. Within a round each test runs on the baseline, on the other
+// comparators and then on wasmpi (A B A B ..., or A B C A B C ... with mpi4py), so a ratio compares figures taken minutes apart at most, on a machine
 // whose speed drifts (BASELINE.md: "compare only side by side, in one run"). Before each job
 // it waits (up to --idle-wait seconds) for other work on the machine to finish.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { runChild, tail } from "./child.js";
-import { buildTables, markdownTable, ratioConvention, textTable } from "./format.js";
+import { buildTables, markdownTable, ratioConvention, runOrder, textTable } from "./format.js";
 import { type Goal, type GoalResult, judgeGoals } from "./goals.js";
 import { waitForIdle } from "./idle.js";
 import type { Implementation } from "./implementations.js";
@@ -14,6 +14,7 @@ import { busyWarning, cpuSnapshot, describeMachine, type Machine, othersBusy } f
 import { rawResultsDir, repoRoot, resultsDir } from "./paths.js";
 import {
   type Metric,
+  otherRatios,
   parseSamples,
   ratio,
   type Sample,
@@ -44,6 +45,11 @@ export interface Benchmark {
   /** The implementation the others are compared against, and the one under test. */
   readonly baseline: Implementation;
   readonly subject: Implementation;
+  /**
+   * More comparators, run between the baseline and the subject where they can run; each adds
+   * a column subject ÷ it. Goals stay against the baseline.
+   */
+  readonly alsoCompared?: readonly Implementation[];
 }
 
 /** One run of one program: how long the whole job took, start-up and compilation included. */
@@ -193,11 +199,13 @@ function summaryRecord(s: Summary, bench: Benchmark): Record<string, unknown> {
     better: s.metric.better,
     ...s.byImpl,
     ratio: ratio(s, bench.subject.id, bench.baseline.id),
+    ...otherRatios(s, bench.subject, bench.alsoCompared),
   };
 }
 
 function markdownReport(
   bench: Benchmark,
+  impls: readonly Implementation[],
   results: Results,
   tables: string[],
   goals: readonly GoalResult[],
@@ -205,6 +213,10 @@ function markdownReport(
 ): string {
   const { machine, options } = results;
   const openmpiVersion = results.versions[bench.baseline.id];
+  const others = (bench.alsoCompared ?? [])
+    .filter((i) => impls.includes(i))
+    .map((i) => `, ${i.label} ${results.versions[i.id] ?? "(version unknown)"}`)
+    .join("");
   const run = [
     `npm run bench:${bench.name} --`,
     ...(options.quick ? ["--quick"] : []),
@@ -215,9 +227,9 @@ function markdownReport(
   const lines = [
     `# ${bench.title}`,
     "",
-    `Measured ${results.date} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}), Node ${machine.node}, ${bench.baseline.label} ${openmpiVersion ?? "(not run)"}, ${bench.ranks} ranks.`,
+    `Measured ${results.date} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}), Node ${machine.node}, ${bench.baseline.label} ${openmpiVersion ?? "(not run)"}${others}, ${bench.ranks} ranks.`,
     "",
-    `${options.rounds} rounds${options.quick ? " of the quick variant (about 10x fewer iterations)" : ""}; in each round every test runs on ${bench.baseline.label} and then on ${bench.subject.label}. ` +
+    `${options.rounds} rounds${options.quick ? " of the quick variant (about 10x fewer iterations)" : ""}; in each round every test runs ${runOrder(impls)}. ` +
       `Figures are the medians over the rounds, with min–max in parentheses; ${ratioConvention(bench.subject, bench.baseline)} (for latency below 1 means ${bench.subject.label} is faster, for bandwidth above 1 means it is faster).`,
     "",
     ...notes.map((l) => `${l}  `),
@@ -245,7 +257,7 @@ function markdownReport(
 
 /** Runs `bench` with `options`; returns the process exit code. */
 export async function runBenchmark(bench: Benchmark, options: RunnerOptions): Promise<number> {
-  const all = [bench.baseline, bench.subject];
+  const all = [bench.baseline, ...(bench.alsoCompared ?? []), bench.subject];
   const unavailable = new Map<string, string>();
   for (const impl of all) {
     const reason = impl.prepare(bench.name);
@@ -256,7 +268,7 @@ export async function runBenchmark(bench: Benchmark, options: RunnerOptions): Pr
     .filter((i) => unavailable.has(i.id))
     .map((i) => {
       const others = impls.map((o) => o.label).join(" and ");
-      return `${i.label} not available (${unavailable.get(i.id)}): running ${others || "nothing"} alone.`;
+      return `${i.label} not available (${unavailable.get(i.id)}): running ${others || "nothing"} ${impls.length > 1 ? "without it" : "alone"}.`;
     });
   for (const line of unavailableLines) progress(line);
   if (impls.length === 0) return 1;
@@ -286,7 +298,14 @@ export async function runBenchmark(bench: Benchmark, options: RunnerOptions): Pr
     );
   }
   const summaries = summarize(samples, bench.metrics);
-  const tableData = buildTables(summaries, impls, bench.subject, bench.baseline, options.rounds);
+  const tableData = buildTables(
+    summaries,
+    impls,
+    bench.subject,
+    bench.baseline,
+    options.rounds,
+    bench.alsoCompared,
+  );
   const markdownTables = tableData.map((t) => {
     const explanation = t.test === undefined ? undefined : bench.explanations?.[t.test];
     return markdownTable(explanation === undefined ? t : { ...t, note: explanation });
@@ -308,7 +327,7 @@ export async function runBenchmark(bench: Benchmark, options: RunnerOptions): Pr
       label: i.label,
       unavailable: unavailable.get(i.id) ?? null,
     })),
-    ratioConvention: `${ratioConvention(bench.subject, bench.baseline)}; for a "lower" metric below 1 is better, for a "higher" metric above 1 is better`,
+    ratioConvention: `${ratioConvention(bench.subject, bench.baseline)}${(bench.alsoCompared ?? []).map((i) => `; ratioTo.${i.id} = ${bench.subject.label} ÷ ${i.label}`).join("")}; for a "lower" metric below 1 is better, for a "higher" metric above 1 is better`,
     summaries: summaries.map((s) => summaryRecord(s, bench)),
     goals: goals.map((g) => ({ line: g.line, ratio: g.ratio, holds: g.holds })),
     problems,
@@ -323,7 +342,7 @@ export async function runBenchmark(bench: Benchmark, options: RunnerOptions): Pr
   const jsonPath = join(outDir, `${bench.name}.json`);
   const mdPath = join(outDir, `${bench.name}.md`);
   writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(mdPath, markdownReport(bench, results, markdownTables, goals, notes));
+  writeFileSync(mdPath, markdownReport(bench, impls, results, markdownTables, goals, notes));
 
   const out: string[] = [""];
   if (notes.length > 0) out.push(...notes, "");

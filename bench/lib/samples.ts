@@ -141,3 +141,15 @@ export function ratio(summary: Summary, subject: string, baseline: string): numb
   if (a === undefined || b === undefined || b.median === 0) return null;
   return a.median / b.median;
 }
+
+/** The subject's ratio to each of `alsoCompared`, keyed by its id; absent without any. */
+export function otherRatios(
+  s: Summary,
+  subject: { readonly id: string },
+  alsoCompared: readonly { readonly id: string }[] | undefined,
+): Record<string, unknown> {
+  if (alsoCompared === undefined || alsoCompared.length === 0) return {};
+  return {
+    ratioTo: Object.fromEntries(alsoCompared.map((i) => [i.id, ratio(s, subject.id, i.id)])),
+  };
+}

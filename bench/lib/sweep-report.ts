@@ -8,13 +8,16 @@ import {
   formatRange,
   formatRatio,
   markdownTable,
+  ratioColumns,
+  ratioColumnsConvention,
   ratioConvention,
+  runOrder,
   type Table,
   textTable,
 } from "./format.js";
 import type { Implementation } from "./implementations.js";
 import type { Machine } from "./machine.js";
-import { type Metric, ratio, type Summary, summarize } from "./samples.js";
+import { type Metric, otherRatios, ratio, type Summary, summarize } from "./samples.js";
 import type { SweepBenchmark, SweepProblem, SweepSample } from "./sweep.js";
 import type { SweepOptions } from "./sweep-options.js";
 
@@ -122,7 +125,7 @@ function sweepTables(
   cores: number,
 ): Table[] {
   const { subject, baseline, metric } = bench;
-  const compare = impls.includes(subject) && impls.includes(baseline);
+  const ratios = ratioColumns(impls, subject, baseline, bench.alsoCompared ?? []);
   const better = metric.better === "lower" ? "lower is better" : "higher is better";
   const over = rounds === 1 ? "1 round" : `median (min–max) over ${rounds} rounds`;
   const columns: Column[] = [
@@ -133,12 +136,13 @@ function sweepTables(
       { header: `${i.label} ${metric.unit}`, align: "right" },
       { header: "min–max", align: "left" },
     ]),
-    ...(compare ? [{ header: "ratio", align: "right" } as const] : []),
+    ...ratios.map((r): Column => ({ header: r.header, align: "right" })),
   ];
   return rankCounts.map((ranks) => {
-    const title = compare
-      ? `${rankHeading(ranks, cores)}: ${metric.title} in ${metric.unit}, ${over}; ${ratioConvention(subject, baseline)}, ${better}`
-      : `${rankHeading(ranks, cores)}: ${metric.title} in ${metric.unit} (${better}), ${over}`;
+    const title =
+      ratios.length > 0
+        ? `${rankHeading(ranks, cores)}: ${metric.title} in ${metric.unit}, ${over}; ${ratioColumnsConvention(ratios, subject)}, ${better}`
+        : `${rankHeading(ranks, cores)}: ${metric.title} in ${metric.unit} (${better}), ${over}`;
     const rows = summaries
       .filter((s) => s.ranks === ranks)
       .map((s) => [
@@ -149,7 +153,7 @@ function sweepTables(
           const figures = s.byImpl[i.id];
           return [figures === undefined ? "-" : formatFigure(figures.median), formatRange(figures)];
         }),
-        ...(compare ? [formatRatio(ratio(s, subject.id, baseline.id))] : []),
+        ...ratios.map((r) => formatRatio(ratio(s, subject.id, r.against.id))),
       ]);
     return { title, columns, rows };
   });
@@ -205,6 +209,7 @@ export function sweepReport(input: SweepReportInput): SweepReport {
     better: s.metric.better,
     ...s.byImpl,
     ratio: ratio(s, subject.id, baseline.id),
+    ...otherRatios(s, subject, bench.alsoCompared),
   }));
 
   const text = [
@@ -215,12 +220,16 @@ export function sweepReport(input: SweepReportInput): SweepReport {
   ].join("\n");
 
   const ranks = rankCounts.join(" and ");
+  const others = (bench.alsoCompared ?? [])
+    .filter((i) => impls.includes(i))
+    .map((i) => `, ${i.label} ${versions[i.id] ?? "(version unknown)"}`)
+    .join("");
   const lines = [
     `# ${bench.title}`,
     "",
-    `Measured ${date} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}), Node ${machine.node}, ${baseline.label} ${versions[baseline.id] ?? "(not run)"}, ${ranks} ranks.`,
+    `Measured ${date} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}), Node ${machine.node}, ${baseline.label} ${versions[baseline.id] ?? "(not run)"}${others}, ${ranks} ranks.`,
     "",
-    `${options.rounds} rounds${options.quick ? " of the quick variant (about 10x fewer iterations)" : ""}, ${(input.seconds / 60).toFixed(1)} minutes in all; in each round, for each rank count, one job runs every collective and size on ${baseline.label} and then one on ${subject.label}. ` +
+    `${options.rounds} rounds${options.quick ? " of the quick variant (about 10x fewer iterations)" : ""}, ${(input.seconds / 60).toFixed(1)} minutes in all; in each round, for each rank count, one job runs every collective and size ${runOrder(impls)}. ` +
       `Figures are the medians over the rounds, with min–max in parentheses; ${convention}, so below 1 means ${subject.label} is faster.`,
     "",
     ...bench.method.flatMap((paragraph) => [paragraph, ""]),
@@ -249,7 +258,7 @@ export function sweepReport(input: SweepReportInput): SweepReport {
   );
   return {
     date,
-    ratioConvention: `${convention}; for a "lower" metric below 1 is better`,
+    ratioConvention: `${convention}${(bench.alsoCompared ?? []).map((i) => `; ratioTo.${i.id} = ${subject.label} ÷ ${i.label}`).join("")}; for a "lower" metric below 1 is better`,
     summaryRecords,
     text,
     markdown: lines.join("\n"),

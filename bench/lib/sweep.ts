@@ -1,5 +1,6 @@
 // Runs a benchmark whose programs measure several tests in one job, at several rank counts:
-// one job per (round, rank count, implementation), the baseline and then wasmpi (A B A B ...),
+// one job per (round, rank count, implementation), the baseline, the other comparators and then
+// wasmpi (A B A B ..., or A B C A B C ... with mpi4py),
 // so a ratio compares figures taken seconds apart on a machine whose speed drifts
 // (BASELINE.md: "compare only side by side, in one run"). bench/lib/runner.ts does the same
 // for benchmarks with one rank count and one job per test.
@@ -35,6 +36,11 @@ export interface SweepBenchmark {
   readonly method: readonly string[];
   readonly baseline: Implementation;
   readonly subject: Implementation;
+  /**
+   * More comparators, run between the baseline and the subject where they can run; each adds
+   * a column subject ÷ it. Goals stay against the baseline.
+   */
+  readonly alsoCompared?: readonly Implementation[];
 }
 
 /** A sample and the rank count of the job that printed it. */
@@ -172,7 +178,7 @@ async function runJob(
 
 /** Runs `bench` with `options`; returns the process exit code. */
 export async function runSweep(bench: SweepBenchmark, options: SweepOptions): Promise<number> {
-  const all = [bench.baseline, bench.subject];
+  const all = [bench.baseline, ...(bench.alsoCompared ?? []), bench.subject];
   const unavailable = new Map<string, string>();
   for (const impl of all) {
     const reason = impl.prepare(bench.name);
@@ -183,7 +189,7 @@ export async function runSweep(bench: SweepBenchmark, options: SweepOptions): Pr
     .filter((i) => unavailable.has(i.id))
     .map((i) => {
       const others = impls.map((o) => o.label).join(" and ");
-      return `${i.label} not available (${unavailable.get(i.id)}): running ${others || "nothing"} alone.`;
+      return `${i.label} not available (${unavailable.get(i.id)}): running ${others || "nothing"} ${impls.length > 1 ? "without it" : "alone"}.`;
     });
   for (const line of notes) progress(line);
   if (impls.length === 0) return 1;
