@@ -4,7 +4,7 @@
 //   npm run bench -- --quick          a first look in about two minutes (1 round, fewer iterations)
 //   npm run bench -- --quick --smoke  tiny sizes, to check that everything runs (npm test does)
 //
-// Each benchmark is its own program (bench/p2p.ts, collectives.ts, compute.ts) and
+// Each benchmark is its own program (bench/p2p.ts, collectives.ts, compute.ts, jobs.ts) and
 // can be run alone; this one runs them as child processes, shows which one is running and
 // how far the suite is, draws the charts, and ends with every goal line the benchmarks
 // printed. Quick and smoke runs write their results and charts under bench/results/raw,
@@ -55,6 +55,11 @@ const steps: readonly Step[] = [
         : mode === "quick"
           ? ["--quick", "--rounds", "1", "--idle-wait", "5"]
           : ["--quick", "--rounds", "1", "--idle-wait", "0", "--tests", "sum"],
+  },
+  {
+    name: "whole jobs",
+    program: "jobs.js",
+    args: (mode) => (mode === "full" ? [] : ["--quick"]),
   },
   {
     // Last: drawn from the results the others wrote (a quick run's, under raw/).
