@@ -6,9 +6,9 @@
 //
 // Each benchmark is its own program (bench/p2p.ts, collectives.ts, compute.ts, jobs.ts) and
 // can be run alone; this one runs them as child processes, shows which one is running and
-// how far the suite is, draws the charts, and ends with every goal line the benchmarks
-// printed. Quick and smoke runs write their results and charts under bench/results/raw,
-// never over a full run's.
+// how far the suite is, draws the charts, sums the goals up in one table (README.md shows a
+// full run's), and ends with every goal line the benchmarks printed. Quick and smoke runs
+// write their results, charts and table under bench/results/raw, never over a full run's.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -65,6 +65,12 @@ const steps: readonly Step[] = [
     // Last: drawn from the results the others wrote (a quick run's, under raw/).
     name: "charts",
     program: "charts.js",
+    args: (mode) => (mode === "full" ? [] : [join(resultsDir, "raw")]),
+  },
+  {
+    // The goals in one table; a full run's also goes into README.md.
+    name: "summary",
+    program: "summary.js",
     args: (mode) => (mode === "full" ? [] : [join(resultsDir, "raw")]),
   },
 ];
