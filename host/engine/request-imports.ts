@@ -27,7 +27,7 @@ export function requestImports(rt: RankRuntime, c: Checks): Record<RequestImport
   const live = m.live;
   const requests = rt.requests;
   const mem = rt.memory;
-  /** Where ANY request array search starts next: after the last one Waitany returned. */
+  /** Where the next Waitany looks first: after the entry the last one returned. */
   let nextAny = 0;
 
   const world = (comm: Communicator, rank: number): number =>
