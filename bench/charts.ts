@@ -9,10 +9,11 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type Bar, type BarGroup, barChart } from "./lib/bar-chart.js";
 import { formatBytes } from "./lib/format.js";
+import { type Line, lineChart } from "./lib/line-chart.js";
 import { repoRoot, resultsDir } from "./lib/paths.js";
 import type { Spread } from "./lib/samples.js";
-import { type Bar, type BarGroup, barChart, type Line, lineChart } from "./lib/svg.js";
 
 /** Okabe–Ito colours: told apart with every common colour-vision deficiency. */
 const IMPL_COLORS: Readonly<Record<string, string>> = { openmpi: "#0072B2", wasmpi: "#D55E00" };

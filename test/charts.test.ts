@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { writeCharts } from "../bench/charts.js";
-import { barChart, lineChart } from "../bench/lib/svg.js";
+import { barChart } from "../bench/lib/bar-chart.js";
+import { lineChart } from "../bench/lib/line-chart.js";
 
 const count = (svg: string, tag: string): number =>
   svg.match(new RegExp(`<${tag}[ >/]`, "g"))?.length ?? 0;

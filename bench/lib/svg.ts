@@ -1,9 +1,8 @@
-// Self-contained SVG charts of benchmark results: a log-log line chart (figure against
-// message size) and a grouped bar chart on a log axis. The markup carries its own styles and
-// the system font stack and loads nothing (no fonts, images or scripts), so it renders the
-// same from a README, a file browser or an <img>; the white background keeps it readable
-// on dark pages too.
-import { formatBytes } from "./format.js";
+// What the SVG charts of benchmark results share (line-chart.ts: a log-log line chart of a
+// figure against message size; bar-chart.ts: grouped bars on a log axis): markup, log axes,
+// layout, legend and frame. The markup carries its own styles and the system font stack and
+// loads nothing (no fonts, images or scripts), so it renders the same from a README, a file
+// browser or an <img>; the white background keeps it readable on dark pages too.
 
 /** One figure: the median, and the min–max over rounds drawn as a band or whisker. */
 export interface Figure {
@@ -12,19 +11,7 @@ export interface Figure {
   readonly max?: number;
 }
 
-export interface LinePoint extends Figure {
-  /** Message size in bytes, > 0 (the axis is log2). */
-  readonly bytes: number;
-}
-
-export interface Line {
-  readonly label: string;
-  readonly color: string;
-  readonly dashed?: boolean;
-  readonly points: readonly LinePoint[];
-}
-
-interface Common {
+export interface Common {
   /** Also the <title>. */
   readonly title: string;
   /** One line under the title: what is plotted and how to read it. */
@@ -37,39 +24,15 @@ interface Common {
   readonly height?: number;
 }
 
-export interface LineChart extends Common {
-  readonly xTitle: string;
-  readonly lines: readonly Line[];
-}
-
-export interface Bar extends Figure {
-  /** Index into `BarChart.series`: the colour and legend entry. */
-  readonly series: number;
-}
-
-export interface BarGroup {
-  readonly label: string;
-  readonly bars: readonly Bar[];
-}
-
-export interface BarChart extends Common {
-  readonly series: ReadonlyArray<{ readonly label: string; readonly color: string }>;
-  readonly groups: readonly BarGroup[];
-  /** Bars grow from this value (1 for a ratio); the axis floor when absent. */
-  readonly base?: number;
-  /** A dashed horizontal line across the plot, e.g. a ratio of 1. */
-  readonly reference?: { readonly value: number; readonly label: string };
-  readonly valueFormat: (value: number) => string;
-}
-
-const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
-const INK = "#1f2328";
-const MUTED = "#57606a";
-const GRID = "#d8dee4";
+export const FONT =
+  "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+export const INK = "#1f2328";
+export const MUTED = "#57606a";
+export const GRID = "#d8dee4";
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 // Room for tick labels and axis titles around the plot; the header above it is laid out.
-const MARGIN = { right: 20, bottom: 54, left: 74 };
+export const MARGIN = { right: 20, bottom: 54, left: 74 };
 
 export function escapeXml(text: string): string {
   return text
@@ -79,16 +42,16 @@ export function escapeXml(text: string): string {
     .replace(/"/g, "&quot;");
 }
 
-const num = (v: number): string => String(Math.round(v * 10) / 10);
+export const num = (v: number): string => String(Math.round(v * 10) / 10);
 
-function attrs(values: Readonly<Record<string, string | number | undefined>>): string {
+export function attrs(values: Readonly<Record<string, string | number | undefined>>): string {
   return Object.entries(values)
     .filter((e): e is [string, string | number] => e[1] !== undefined)
     .map(([k, v]) => ` ${k}="${typeof v === "number" ? num(v) : escapeXml(v)}"`)
     .join("");
 }
 
-function element(
+export function element(
   name: string,
   values: Readonly<Record<string, string | number | undefined>>,
   text?: string,
@@ -104,7 +67,7 @@ export function formatTick(value: number): string {
 }
 
 /** A log10 axis from `lo` to `hi` onto pixels `from` (at lo) to `to` (at hi). */
-class LogAxis {
+export class LogAxis {
   constructor(
     readonly lo: number,
     readonly hi: number,
@@ -135,18 +98,18 @@ class LogAxis {
 }
 
 /** The log range [lo, hi] widened by `padPx` pixels at each end of a `lengthPx` axis. */
-function padded(lo: number, hi: number, lengthPx: number, padPx: number): [number, number] {
+export function padded(lo: number, hi: number, lengthPx: number, padPx: number): [number, number] {
   const span = Math.log10(hi / lo) || 1;
   const extra = (span * padPx) / Math.max(lengthPx - 2 * padPx, 1);
   return [lo / 10 ** extra, hi * 10 ** extra];
 }
 
-function extent(figures: readonly Figure[]): [number, number] {
+export function extent(figures: readonly Figure[]): [number, number] {
   const values = figures.flatMap((f) => [f.min ?? f.value, f.max ?? f.value, f.value]);
   return [Math.min(...values), Math.max(...values)];
 }
 
-interface Frame {
+export interface Frame {
   readonly width: number;
   readonly height: number;
   readonly left: number;
@@ -155,17 +118,17 @@ interface Frame {
   readonly bottom: number;
 }
 
-interface LegendEntry {
+export interface LegendEntry {
   readonly label: string;
   readonly swatch: (x: number, y: number) => string;
 }
 
 // Text is measured by estimate, since the font is the reader's: ~6.6 px a character at 12 px.
-const CHAR_WIDTH = 6.6;
-const LINE_HEIGHT = 18;
+export const CHAR_WIDTH = 6.6;
+export const LINE_HEIGHT = 18;
 
 /** `text` broken at spaces into lines of at most `width` pixels. */
-function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(" ")) {
@@ -181,7 +144,7 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-function slug(text: string): string {
+export function slug(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
@@ -192,7 +155,7 @@ function slug(text: string): string {
  * Lays out the header (title, subtitle and legend, each wrapped to the width) and so the
  * plot's frame below it; `document` then puts the plot's `body` in.
  */
-function layout(
+export function layout(
   chart: Common,
   legend: readonly LegendEntry[],
 ): { frame: Frame; document: (body: readonly string[]) => string } {
@@ -245,7 +208,7 @@ function layout(
 }
 
 /** Horizontal gridlines and labels of a log y axis, the frame and the axis title. */
-function yAxis(chart: Common, f: Frame, y: LogAxis): string[] {
+export function yAxis(chart: Common, f: Frame, y: LogAxis): string[] {
   const format = chart.yFormat ?? formatTick;
   const out: string[] = [];
   for (const v of y.ticks()) {
@@ -266,250 +229,9 @@ function yAxis(chart: Common, f: Frame, y: LogAxis): string[] {
   return out;
 }
 
-function frameLines(f: Frame): string[] {
+export function frameLines(f: Frame): string[] {
   return [
     element("line", { x1: f.left, x2: f.right, y1: f.bottom, y2: f.bottom, stroke: MUTED }),
     element("line", { x1: f.left, x2: f.left, y1: f.top, y2: f.bottom, stroke: MUTED }),
   ];
-}
-
-/**
- * Figures against message size, both axes logarithmic: x in powers of two (a tick per
- * octave, labelled every octave or every other as space allows), y in decades. Each line is
- * its medians joined, with markers, over a light band from the minima to the maxima.
- */
-export function lineChart(chart: LineChart): string {
-  const legend: LegendEntry[] = chart.lines.map((line) => ({
-    label: line.label,
-    swatch: (lx: number, ly: number) =>
-      [
-        element("line", {
-          x1: lx,
-          x2: lx + 20,
-          y1: ly,
-          y2: ly,
-          stroke: line.color,
-          "stroke-width": 2,
-          "stroke-dasharray": line.dashed ? "6 4" : undefined,
-        }),
-        element("circle", {
-          cx: lx + 10,
-          cy: ly,
-          r: 2.8,
-          fill: line.dashed ? "#ffffff" : line.color,
-          stroke: line.color,
-          "stroke-width": 1.4,
-        }),
-      ].join(""),
-  }));
-  const { frame: f, document } = layout(chart, legend);
-  const points = chart.lines.flatMap((l) => l.points);
-  if (points.length === 0) throw new Error(`lineChart "${chart.title}": no points`);
-  const sizes = points.map((p) => Math.log2(p.bytes));
-  const [xLo, xHi] = [Math.floor(Math.min(...sizes)), Math.ceil(Math.max(...sizes))];
-  // Half an octave either side keeps the first and last markers off the frame.
-  const x = (bytes: number): number =>
-    f.left + ((Math.log2(bytes) - xLo + 0.5) / (xHi - xLo + 1)) * (f.right - f.left);
-  const [lo, hi] = extent(points);
-  const [yLo, yHi] = padded(lo, hi, f.bottom - f.top, 8);
-  const y = new LogAxis(yLo, yHi, f.bottom, f.top);
-
-  const body: string[] = [];
-  body.push(...yAxis(chart, f, y));
-  const octave = (f.right - f.left) / (xHi - xLo + 1);
-  const every = octave >= 44 ? 1 : octave >= 22 ? 2 : 4;
-  for (let e = xLo; e <= xHi; e++) {
-    const px = x(2 ** e);
-    const labelled = (e - xLo) % every === 0;
-    body.push(
-      element("line", {
-        x1: px,
-        x2: px,
-        y1: labelled ? f.top : f.bottom,
-        y2: f.bottom + 4,
-        stroke: labelled ? GRID : MUTED,
-      }),
-    );
-    if (labelled) {
-      body.push(
-        element(
-          "text",
-          { x: px, y: f.bottom + 18, "text-anchor": "middle", fill: MUTED },
-          formatBytes(2 ** e),
-        ),
-      );
-    }
-  }
-  body.push(
-    element(
-      "text",
-      { x: (f.left + f.right) / 2, y: f.height - 12, "text-anchor": "middle" },
-      chart.xTitle,
-    ),
-    ...frameLines(f),
-  );
-
-  for (const line of chart.lines) {
-    const pts = [...line.points].sort((a, b) => a.bytes - b.bytes);
-    const upper = pts.map((p) => `${num(x(p.bytes))},${num(y.at(p.max ?? p.value))}`);
-    const lower = pts.map((p) => `${num(x(p.bytes))},${num(y.at(p.min ?? p.value))}`).reverse();
-    body.push(
-      element("path", {
-        d: `M${[...upper, ...lower].join("L")}Z`,
-        fill: line.color,
-        "fill-opacity": line.dashed ? 0.08 : 0.14,
-        stroke: "none",
-      }),
-    );
-  }
-  for (const line of chart.lines) {
-    const pts = [...line.points].sort((a, b) => a.bytes - b.bytes);
-    body.push(
-      element("path", {
-        d: `M${pts.map((p) => `${num(x(p.bytes))},${num(y.at(p.value))}`).join("L")}`,
-        fill: "none",
-        stroke: line.color,
-        "stroke-width": 2,
-        "stroke-dasharray": line.dashed ? "6 4" : undefined,
-        "stroke-linejoin": "round",
-      }),
-      ...pts.map((p) =>
-        element("circle", {
-          cx: x(p.bytes),
-          cy: y.at(p.value),
-          r: 2.8,
-          fill: line.dashed ? "#ffffff" : line.color,
-          stroke: line.color,
-          "stroke-width": 1.4,
-        }),
-      ),
-    );
-  }
-
-  return document(body);
-}
-
-/**
- * Bars in groups on a log y axis, each from `base` to its value, with a whisker over its
- * min–max and the value written beyond the bar's end (turned upright when bars are narrow).
- */
-export function barChart(chart: BarChart): string {
-  const legend: LegendEntry[] = chart.series.map((s) => ({
-    label: s.label,
-    swatch: (lx: number, ly: number) =>
-      element("rect", { x: lx + 4, y: ly - 6, width: 12, height: 12, fill: s.color }),
-  }));
-  if (chart.reference !== undefined) {
-    legend.push({
-      label: chart.reference.label,
-      swatch: (lx: number, ly: number) =>
-        element("line", {
-          x1: lx,
-          x2: lx + 20,
-          y1: ly,
-          y2: ly,
-          stroke: INK,
-          "stroke-dasharray": "5 3",
-        }),
-    });
-  }
-  const { frame: f, document } = layout(chart, legend);
-  const bars = chart.groups.flatMap((g) => g.bars);
-  if (bars.length === 0) throw new Error(`barChart "${chart.title}": no bars`);
-  const [lo, hi] = extent([
-    ...bars,
-    ...(chart.base === undefined ? [] : [{ value: chart.base }]),
-    ...(chart.reference === undefined ? [] : [{ value: chart.reference.value }]),
-  ]);
-  // Room for the value labels beyond the longest bars.
-  const [yLo, yHi] = padded(lo, hi, f.bottom - f.top, 40);
-  const y = new LogAxis(yLo, yHi, f.bottom, f.top);
-  const base = chart.base ?? yLo;
-
-  // Slots: one per bar, and one between groups.
-  const slots = bars.length + (chart.groups.length - 1) + 1;
-  const slot = (f.right - f.left) / slots;
-  const upright = slot < 34;
-
-  const body: string[] = [...yAxis(chart, f, y)];
-  if (chart.reference !== undefined) {
-    const py = y.at(chart.reference.value);
-    body.push(
-      element("line", {
-        x1: f.left,
-        x2: f.right,
-        y1: py,
-        y2: py,
-        stroke: INK,
-        "stroke-dasharray": "5 3",
-      }),
-    );
-  }
-  let cursor = f.left + slot / 2;
-  for (const group of chart.groups) {
-    const start = cursor;
-    for (const bar of group.bars) {
-      const color = chart.series[bar.series]?.color ?? MUTED;
-      const cx = cursor + slot / 2;
-      const [top, bottom] = [y.at(Math.max(bar.value, base)), y.at(Math.min(bar.value, base))];
-      body.push(
-        element("rect", {
-          x: cursor + slot * 0.1,
-          y: top,
-          width: slot * 0.8,
-          height: Math.max(bottom - top, 1),
-          fill: color,
-        }),
-      );
-      const lowEnd = bar.min ?? bar.value;
-      const highEnd = bar.max ?? bar.value;
-      if (lowEnd !== highEnd) {
-        const cap = slot * 0.2;
-        body.push(
-          element("path", {
-            d: `M${num(cx)},${num(y.at(lowEnd))}V${num(y.at(highEnd))}M${num(cx - cap)},${num(y.at(lowEnd))}h${num(2 * cap)}M${num(cx - cap)},${num(y.at(highEnd))}h${num(2 * cap)}`,
-            stroke: INK,
-            "stroke-width": 1,
-            fill: "none",
-          }),
-        );
-      }
-      const up = bar.value >= base;
-      const end = up
-        ? y.at(Math.max(highEnd, bar.value)) - 4
-        : y.at(Math.min(lowEnd, bar.value)) + 4;
-      const label = chart.valueFormat(bar.value);
-      body.push(
-        upright
-          ? element(
-              "text",
-              {
-                x: cx + 3.5,
-                y: end,
-                transform: `rotate(-90 ${num(cx + 3.5)} ${num(end)})`,
-                "text-anchor": up ? "start" : "end",
-                "font-size": 10,
-              },
-              label,
-            )
-          : element(
-              "text",
-              { x: cx, y: up ? end : end + 9, "text-anchor": "middle", "font-size": 10 },
-              label,
-            ),
-      );
-      cursor += slot;
-    }
-    body.push(
-      element(
-        "text",
-        { x: (start + cursor) / 2, y: f.bottom + 18, "text-anchor": "middle" },
-        group.label,
-      ),
-    );
-    cursor += slot;
-  }
-  body.push(...frameLines(f));
-
-  return document(body);
 }
