@@ -1,7 +1,7 @@
 // The benchmark suite: every benchmark under bench/, one after another, then the charts.
 //
 //   npm run bench                     the full suite (tens of minutes: 5 interleaved rounds)
-//   npm run bench -- --quick          a first look in about two minutes (1 round, fewer iterations)
+//   npm run bench -- --quick          a first look in under two minutes (1 round, fewer iterations)
 //   npm run bench -- --quick --smoke  tiny sizes, to check that everything runs (npm test does)
 //
 // Each benchmark is its own program (bench/p2p.ts, collectives.ts, compute.ts, jobs.ts) and
@@ -76,7 +76,7 @@ const steps: readonly Step[] = [
 ];
 
 const usage = `usage: npm run bench -- [--quick] [--smoke]
-  --quick   one round of every benchmark with fewer iterations (about two minutes)
+  --quick   one round of every benchmark with fewer iterations (under two minutes)
   --smoke   with --quick: tiny sizes only, to check that the suite runs
   --help`;
 
