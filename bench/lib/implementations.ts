@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { delimiter, join, relative, resolve } from "node:path";
+import { busyWarning, describeMachine, type Machine } from "./machine.js";
 import { buildDir, cSourceDir, kernelDir, pythonSourceDir, repoRoot } from "./paths.js";
 
 export type ImplementationId = "openmpi" | "mpi4py" | "wasmpi";
@@ -177,3 +178,51 @@ export const wasmpi: Implementation = {
 };
 
 export const implementations: readonly Implementation[] = [openmpi, mpi4py, wasmpi];
+
+/** What a benchmark run starts from. */
+export interface RunStart {
+  /** The implementations that can run, in the order given. */
+  readonly impls: Implementation[];
+  readonly machine: Machine;
+  /** Missing comparators and a busy machine, for the report; each already said on stderr. */
+  readonly notes: string[];
+  /** Every implementation and why it could not run (null if it could), for the JSON. */
+  readonly listed: ReadonlyArray<{ id: string; label: string; unavailable: string | null }>;
+}
+
+/**
+ * Prepares every implementation of benchmark `name` and describes the machine; null when
+ * none can run.
+ */
+export async function startRun(
+  name: string,
+  all: readonly Implementation[],
+): Promise<RunStart | null> {
+  const unavailable = new Map<string, string>();
+  for (const impl of all) {
+    const reason = impl.prepare(name);
+    if (reason !== null) unavailable.set(impl.id, reason);
+  }
+  const impls = all.filter((i) => !unavailable.has(i.id));
+  const others = impls.map((o) => o.label).join(" and ");
+  const notes = all
+    .filter((i) => unavailable.has(i.id))
+    .map(
+      (i) =>
+        `${i.label} not available (${unavailable.get(i.id)}): running ${others || "nothing"} ${impls.length > 1 ? "without it" : "alone"}.`,
+    );
+  for (const line of notes) process.stderr.write(`${line}\n`);
+  if (impls.length === 0) return null;
+  const machine = await describeMachine();
+  const busy = busyWarning(machine);
+  if (busy !== null) {
+    process.stderr.write(`${busy}\n`);
+    notes.push(busy);
+  }
+  const listed = all.map((i) => ({
+    id: i.id,
+    label: i.label,
+    unavailable: unavailable.get(i.id) ?? null,
+  }));
+  return { impls, machine, notes, listed };
+}

@@ -9,8 +9,8 @@ import { runChild, tail } from "./child.js";
 import { buildTables, markdownTable, ratioConvention, runOrder, textTable } from "./format.js";
 import { type Goal, type GoalResult, judgeGoals } from "./goals.js";
 import { waitForIdle } from "./idle.js";
-import type { Implementation } from "./implementations.js";
-import { busyWarning, cpuSnapshot, describeMachine, type Machine, othersBusy } from "./machine.js";
+import { type Implementation, startRun } from "./implementations.js";
+import { cpuSnapshot, type Machine, othersBusy } from "./machine.js";
 import { rawResultsDir, repoRoot, resultsDir } from "./paths.js";
 import {
   type Metric,
@@ -257,25 +257,13 @@ function markdownReport(
 
 /** Runs `bench` with `options`; returns the process exit code. */
 export async function runBenchmark(bench: Benchmark, options: RunnerOptions): Promise<number> {
-  const all = [bench.baseline, ...(bench.alsoCompared ?? []), bench.subject];
-  const unavailable = new Map<string, string>();
-  for (const impl of all) {
-    const reason = impl.prepare(bench.name);
-    if (reason !== null) unavailable.set(impl.id, reason);
-  }
-  const impls = all.filter((i) => !unavailable.has(i.id));
-  const unavailableLines = all
-    .filter((i) => unavailable.has(i.id))
-    .map((i) => {
-      const others = impls.map((o) => o.label).join(" and ");
-      return `${i.label} not available (${unavailable.get(i.id)}): running ${others || "nothing"} ${impls.length > 1 ? "without it" : "alone"}.`;
-    });
-  for (const line of unavailableLines) progress(line);
-  if (impls.length === 0) return 1;
-  const machine = await describeMachine();
-  const busy = busyWarning(machine);
-  if (busy !== null) progress(busy);
-  const notes = [...unavailableLines, ...(busy === null ? [] : [busy])];
+  const start = await startRun(bench.name, [
+    bench.baseline,
+    ...(bench.alsoCompared ?? []),
+    bench.subject,
+  ]);
+  if (start === null) return 1;
+  const { impls, machine, notes, listed } = start;
 
   const tests = options.tests ?? Object.keys(bench.metrics);
   const samples: Sample[] = [];
@@ -322,11 +310,7 @@ export async function runBenchmark(bench: Benchmark, options: RunnerOptions): Pr
     ranks: bench.ranks,
     machine,
     versions,
-    implementations: all.map((i) => ({
-      id: i.id,
-      label: i.label,
-      unavailable: unavailable.get(i.id) ?? null,
-    })),
+    implementations: listed,
     ratioConvention: `${ratioConvention(bench.subject, bench.baseline)}${(bench.alsoCompared ?? []).map((i) => `; ratioTo.${i.id} = ${bench.subject.label} ÷ ${i.label}`).join("")}; for a "lower" metric below 1 is better, for a "higher" metric above 1 is better`,
     summaries: summaries.map((s) => summaryRecord(s, bench)),
     goals: goals.map((g) => ({ line: g.line, ratio: g.ratio, holds: g.holds })),

@@ -8,8 +8,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { runChild, tail } from "./child.js";
 import { waitForIdle } from "./idle.js";
-import type { Implementation } from "./implementations.js";
-import { busyWarning, cpuSnapshot, describeMachine, othersBusy } from "./machine.js";
+import { type Implementation, startRun } from "./implementations.js";
+import { cpuSnapshot, othersBusy } from "./machine.js";
 import { rawResultsDir, repoRoot, resultsDir } from "./paths.js";
 import { type Metric, parseSamples, type Sample, SampleParseError } from "./samples.js";
 import type { SweepOptions } from "./sweep-options.js";
@@ -178,27 +178,13 @@ async function runJob(
 
 /** Runs `bench` with `options`; returns the process exit code. */
 export async function runSweep(bench: SweepBenchmark, options: SweepOptions): Promise<number> {
-  const all = [bench.baseline, ...(bench.alsoCompared ?? []), bench.subject];
-  const unavailable = new Map<string, string>();
-  for (const impl of all) {
-    const reason = impl.prepare(bench.name);
-    if (reason !== null) unavailable.set(impl.id, reason);
-  }
-  const impls = all.filter((i) => !unavailable.has(i.id));
-  const notes = all
-    .filter((i) => unavailable.has(i.id))
-    .map((i) => {
-      const others = impls.map((o) => o.label).join(" and ");
-      return `${i.label} not available (${unavailable.get(i.id)}): running ${others || "nothing"} ${impls.length > 1 ? "without it" : "alone"}.`;
-    });
-  for (const line of notes) progress(line);
-  if (impls.length === 0) return 1;
-  const machine = await describeMachine();
-  const busy = busyWarning(machine);
-  if (busy !== null) {
-    progress(busy);
-    notes.push(busy);
-  }
+  const start = await startRun(bench.name, [
+    bench.baseline,
+    ...(bench.alsoCompared ?? []),
+    bench.subject,
+  ]);
+  if (start === null) return 1;
+  const { impls, machine, notes, listed } = start;
 
   const started = performance.now();
   const rankCounts = options.ranks ?? bench.rankCounts;
@@ -252,11 +238,7 @@ export async function runSweep(bench: SweepBenchmark, options: SweepOptions): Pr
     rankCounts,
     machine,
     versions,
-    implementations: all.map((i) => ({
-      id: i.id,
-      label: i.label,
-      unavailable: unavailable.get(i.id) ?? null,
-    })),
+    implementations: listed,
     ratioConvention: report.ratioConvention,
     method: bench.method,
     summaries: report.summaryRecords,
