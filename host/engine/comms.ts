@@ -26,6 +26,11 @@ export interface Communicator {
   readonly name: string;
 }
 
+/** The world rank of communicator rank `rank`; PROC_NULL and ANY_SOURCE (negative) as they are. */
+export function worldRank(comm: Communicator, rank: number): number {
+  return rank < 0 ? rank : (comm.worldRanks[rank] as number);
+}
+
 /** Generations wrap here, so that a context id stays a positive i32. */
 export const GENERATION_MASK = (1 << 25) - 1;
 

@@ -10,7 +10,7 @@ import {
 import { Checks } from "./checks.js";
 import { collectiveImports } from "./collective-imports.js";
 import { commImports } from "./comm-imports.js";
-import type { Communicator } from "./comms.js";
+import { worldRank } from "./comms.js";
 import { MpiError, RankFailure } from "./errors.js";
 import type { Arrival } from "./inbox.js";
 import type { RankRuntime } from "./rank.js";
@@ -47,8 +47,7 @@ export function buildImports(rt: RankRuntime): Record<string, Implementation> {
     return into;
   };
 
-  const world = (comm: Communicator, rank: number): number =>
-    rank < 0 ? rank : (comm.worldRanks[rank] as number);
+  const world = worldRank;
 
   const impl: Record<FunctionName, Implementation> = {
     ...collectiveImports(rt, checks),

@@ -1,6 +1,6 @@
 import { ANY_SOURCE, ANY_TAG, ErrorCode, PROC_NULL, UNDEFINED } from "../abi.js";
 import type { Checks } from "./checks.js";
-import type { Communicator } from "./comms.js";
+import { worldRank } from "./comms.js";
 import { MpiError } from "./errors.js";
 import type { Implementation } from "./imports.js";
 import type { PendingRecv } from "./matching.js";
@@ -30,8 +30,7 @@ export function requestImports(rt: RankRuntime, c: Checks): Record<RequestImport
   /** Where the next Waitany looks first: after the entry the last one returned. */
   let nextAny = 0;
 
-  const world = (comm: Communicator, rank: number): number =>
-    rank < 0 ? rank : (comm.worldRanks[rank] as number);
+  const world = worldRank;
 
   const waitSite = (peer: number, sending: boolean, tag: number, comm: number): WaitSite => ({
     call: "Wait",
