@@ -5,7 +5,7 @@
  */
 import { BLOCKING_CALLS, Job, layout, RankState, RankWord } from "./engine/layout.js";
 import type { RankSetup } from "./engine/rank.js";
-import { describe } from "./engine/sites.js";
+import { describe, type WaitSite } from "./engine/sites.js";
 import type { FromRank, ToRank } from "./protocol.js";
 import { type MemoryImport, memoryImport } from "./wasm-binary.js";
 
@@ -62,10 +62,36 @@ export interface HostPlatform {
   readonly wtick: number;
   /** Where output goes when the caller gives no `onOutput`. */
   writeOutput(rank: number, fd: 1 | 2, bytes: Uint8Array): void;
+  /** How the ranks of a job reach one another; by default they share their memories. */
+  readonly link?: (job: JobShape) => JobLink;
+}
+
+/** What a link is made for: one job. */
+export interface JobShape {
+  readonly np: number;
+  readonly module: WebAssembly.Module;
+  /** Limits of each rank's memory, in 64 KiB pages. */
+  readonly memory: { readonly initial: number; readonly maximum: number };
+  readonly options: RunOptions;
+  readonly platform: HostPlatform;
+  /** The job's start, in ms since the Unix epoch. */
+  readonly epoch: number;
+}
+
+/** How the ranks of one job reach one another, as the launcher sees it. */
+export interface JobLink {
+  /** The message that starts rank `rank`'s worker, and what moves with it. */
+  init(rank: number): { message: ToRank; transfer?: Transferable[] };
+  /** Makes every rank that waits for another unwind: the job is ending. */
+  abort(workers: readonly RankWorker[]): void;
+  /** Where rank `rank` is, for the report of a timeout. */
+  where(rank: number): string;
+  /** A rank said where it has been waiting (null: it went on). */
+  blocked?(rank: number, site: WaitSite | null): void;
 }
 
 export interface RankWorker {
-  post(message: ToRank): void;
+  post(message: ToRank, transfer?: Transferable[]): void;
   onMessage(handler: (message: FromRank) => void): void;
   /** The worker died without a final message (crash, out of memory, killed). */
   onExit(handler: (detail: string) => void): void;
@@ -108,23 +134,9 @@ export async function runJob(
       `the memory cap of ${maximum} pages is below the ${mem.initial} pages the kernel needs at start`,
     );
   }
-  const memories = Array.from(
-    { length: np },
-    () => new WebAssembly.Memory({ initial: mem.initial, maximum, shared: true }),
-  );
-  const lay = layout(np, {
-    ...(options.ringBytes === undefined ? {} : { ringBytes: options.ringBytes }),
-    ...(options.eagerLimit === undefined ? {} : { eagerLimit: options.eagerLimit }),
-  });
-  const control = new SharedArrayBuffer(lay.totalBytes);
-  const ctrl = new Int32Array(control);
-  for (let r = 0; r < np; r++) {
-    ctrl[(lay.rank(r) >> 2) + RankWord.CALL] = -1;
-    ctrl[(lay.rank(r) >> 2) + RankWord.WATCH] = -1;
-  }
   const epoch = performance.timeOrigin + performance.now();
-  const oversubscribed = np > platform.cores;
-  const spins = oversubscribed ? SPINS_OVERSUBSCRIBED : SPINS_DEDICATED;
+  const shape = { np, module, memory: { initial: mem.initial, maximum }, options, platform, epoch };
+  const link = (platform.link ?? sharedMemories)(shape);
 
   const write: OutputBytes =
     outputBytes ??
@@ -168,12 +180,7 @@ export async function runJob(
     const endJob = (): void => {
       if (ending) return;
       ending = true;
-      Atomics.store(ctrl, Job.ABORT, 1);
-      for (let r = 0; r < np; r++) {
-        const bell = lay.rank(r) >> 2;
-        Atomics.add(ctrl, bell + RankWord.DOORBELL, 1);
-        Atomics.notify(ctrl, bell + RankWord.DOORBELL);
-      }
+      link.abort(workers);
       graceTimer = setTimeout(() => {
         for (let r = 0; r < np; r++) settle(r, { rank: r, exitCode: 1, status: "aborted" });
       }, GRACE_MS);
@@ -210,6 +217,9 @@ export async function runJob(
         case "setup-failed":
           fail(rank, `cannot start the kernel: ${message.message}`, 1);
           return;
+        case "blocked":
+          link.blocked?.(rank, message.site);
+          return;
       }
     };
 
@@ -221,26 +231,8 @@ export async function runJob(
         if (results[rank] === undefined && !ending) fail(rank, `worker died: ${detail}`, 1);
         else settle(rank, { rank, exitCode: 1, status: "aborted" });
       });
-      const setup: RankSetup = {
-        rank,
-        size: np,
-        memories,
-        control,
-        ringBytes: lay.ringBytes,
-        eagerLimit: lay.eagerLimit,
-        spins,
-        oversubscribed,
-        epoch,
-        hostname: platform.hostname,
-        wtick: platform.wtick,
-      };
-      worker.post({
-        type: "init",
-        setup,
-        module,
-        args: options.args ?? [],
-        env: options.env ?? {},
-      });
+      const { message, transfer } = link.init(rank);
+      worker.post(message, transfer);
     }
 
     if (options.timeoutMs !== undefined) {
@@ -250,7 +242,7 @@ export async function runJob(
         const seconds = (options.timeoutMs as number) / 1000;
         for (let r = 0; r < np; r++) {
           if (results[r] !== undefined) continue;
-          const where = whereIs(ctrl, lay.rank(r) >> 2);
+          const where = link.where(r);
           results[r] = {
             rank: r,
             exitCode: 124,
@@ -265,6 +257,58 @@ export async function runJob(
   });
 }
 
+/**
+ * The default link: every rank gets its own shared memory and every peer's, and the job's
+ * control memory, where ranks wait and say where they are.
+ */
+function sharedMemories(job: JobShape): JobLink {
+  const { np, memory, options, platform } = job;
+  const memories = Array.from(
+    { length: np },
+    () => new WebAssembly.Memory({ ...memory, shared: true }),
+  );
+  const lay = layout(np, {
+    ...(options.ringBytes === undefined ? {} : { ringBytes: options.ringBytes }),
+    ...(options.eagerLimit === undefined ? {} : { eagerLimit: options.eagerLimit }),
+  });
+  const control = new SharedArrayBuffer(lay.totalBytes);
+  const ctrl = new Int32Array(control);
+  for (let r = 0; r < np; r++) {
+    ctrl[(lay.rank(r) >> 2) + RankWord.CALL] = -1;
+    ctrl[(lay.rank(r) >> 2) + RankWord.WATCH] = -1;
+  }
+  const oversubscribed = np > platform.cores;
+  const spins = oversubscribed ? SPINS_OVERSUBSCRIBED : SPINS_DEDICATED;
+  return {
+    init: (rank) => {
+      const setup: RankSetup = {
+        rank,
+        size: np,
+        memories,
+        control,
+        ringBytes: lay.ringBytes,
+        eagerLimit: lay.eagerLimit,
+        spins,
+        oversubscribed,
+        epoch: job.epoch,
+        hostname: platform.hostname,
+        wtick: platform.wtick,
+      };
+      const args = options.args ?? [];
+      return { message: { type: "init", setup, module: job.module, args, env: options.env ?? {} } };
+    },
+    abort: () => {
+      Atomics.store(ctrl, Job.ABORT, 1);
+      for (let r = 0; r < np; r++) {
+        const bell = lay.rank(r) >> 2;
+        Atomics.add(ctrl, bell + RankWord.DOORBELL, 1);
+        Atomics.notify(ctrl, bell + RankWord.DOORBELL);
+      }
+    },
+    where: (rank) => whereIs(ctrl, lay.rank(rank) >> 2),
+  };
+}
+
 /** Where a rank is, read from its block in the control memory. */
 function whereIs(ctrl: Int32Array, block: number): string {
   const state = Atomics.load(ctrl, block + RankWord.STATE);
@@ -272,14 +316,18 @@ function whereIs(ctrl: Int32Array, block: number): string {
   if (state >= RankState.FINISHED) return "finished";
   const call = BLOCKING_CALLS[Atomics.load(ctrl, block + RankWord.CALL)];
   if (call === undefined) return "running (not in a wasmpi call)";
-  const site = {
+  return blockedIn({
     call,
     sending: Atomics.load(ctrl, block + RankWord.SENDING) !== 0,
     peer: ctrl[block + RankWord.PEER] as number,
     tag: ctrl[block + RankWord.TAG] as number,
     comm: ctrl[block + RankWord.COMM] as number,
-  };
-  return `blocked in ${call}(${describe(site)}, comm=${commName(site.comm)})`;
+  });
+}
+
+/** Where a rank waits, as a timeout reports it. */
+export function blockedIn(site: WaitSite): string {
+  return `blocked in ${site.call}(${describe(site)}, comm=${commName(site.comm)})`;
 }
 
 function commName(handle: number): string {

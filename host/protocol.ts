@@ -1,5 +1,6 @@
 /** Messages between the launcher and a rank's worker. */
 import type { RankSetup } from "./engine/rank.js";
+import type { WaitSite } from "./engine/sites.js";
 
 export interface InitMessage {
   readonly type: "init";
@@ -9,7 +10,36 @@ export interface InitMessage {
   readonly env: Readonly<Record<string, string>>;
 }
 
-export type ToRank = InitMessage | { readonly type: "start" };
+/**
+ * What a rank needs to join a job whose ranks cannot share memory (a page that is not
+ * cross-origin isolated): the limits of the memory it makes itself, and a port to every peer.
+ */
+export interface CopyingSetup {
+  readonly rank: number;
+  readonly size: number;
+  readonly memory: { readonly initial: number; readonly maximum: number };
+  /** A port to each peer, by world rank; null in this rank's own place. */
+  readonly ports: readonly (MessagePort | null)[];
+  /** The job's start, in ms since the Unix epoch. */
+  readonly epoch: number;
+  readonly hostname: string;
+  readonly wtick: number;
+}
+
+export interface CopyingInitMessage {
+  readonly type: "init-copying";
+  readonly setup: CopyingSetup;
+  readonly module: WebAssembly.Module;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export type ToRank =
+  | InitMessage
+  | CopyingInitMessage
+  | { readonly type: "start" }
+  /** The job is ending: a rank that waits for another unwinds (ranks that share no memory). */
+  | { readonly type: "abort" };
 
 export type FromRank =
   /** Instantiated; waiting for "start". */
@@ -25,4 +55,9 @@ export type FromRank =
   /** The rank ended the job: a fatal error, abort(), Abort(code), a trap. */
   | { readonly type: "failed"; readonly message: string; readonly exitCode: number }
   /** The rank unwound because another rank ended the job. */
-  | { readonly type: "aborted" };
+  | { readonly type: "aborted" }
+  /**
+   * Where the rank has been waiting for a while (null: it went on), for the report of a timeout;
+   * said only by ranks that share no memory with the launcher.
+   */
+  | { readonly type: "blocked"; readonly site: WaitSite | null };

@@ -7,6 +7,7 @@ import { MODULE } from "./abi.js";
 import { JobAborted, RankFailure } from "./engine/errors.js";
 import { buildImports } from "./engine/imports.js";
 import { RankState } from "./engine/layout.js";
+import type { LinearMemory } from "./engine/memory.js";
 import { RankRuntime } from "./engine/rank.js";
 import type { FromRank, InitMessage, ToRank } from "./protocol.js";
 
@@ -30,7 +31,7 @@ export interface RankPlatform {
 const WASI_MODULE = "wasi_snapshot_preview1";
 
 /** Collects a file descriptor's bytes and posts them a whole line at a time. */
-class LineSink {
+export class LineSink {
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
 
@@ -129,13 +130,14 @@ export function rankMain(platform: RankPlatform): void {
         return;
       }
       platform.post({ type: "ready" });
-    } else {
+    } else if (message.type === "start") {
       start();
     }
   });
 }
 
-function describeFailure(error: unknown): FromRank {
+/** How a rank ended, from what `_start` threw. */
+export function describeFailure(error: unknown): FromRank {
   if (error instanceof JobAborted) return { type: "aborted" };
   if (error instanceof RankFailure) {
     return { type: "failed", message: error.message, exitCode: error.exitCode };
@@ -158,7 +160,7 @@ function wasmFrame(error: Error): string {
   return "";
 }
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   if (error instanceof Error)
     return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`;
   return String(error);
@@ -168,8 +170,8 @@ function errorText(error: unknown): string {
  * fd_write with stdout and stderr routed to the launcher line by line; other descriptors go
  * to the platform's WASI. Reads the iovecs itself, bounds-checked like every import.
  */
-function stdioWrite(
-  rt: RankRuntime,
+export function stdioWrite(
+  rt: { readonly memory: LinearMemory },
   fallback: unknown,
   sinks: Readonly<Record<1 | 2, LineSink>>,
 ): (fd: number, iovs: number, iovsLen: number, nwritten: number) => number {

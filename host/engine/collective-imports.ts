@@ -3,8 +3,8 @@ import type { Checks } from "./checks.js";
 import type { Communicator } from "./comms.js";
 import { MpiError } from "./errors.js";
 import type { Implementation } from "./imports.js";
-import type { RankRuntime } from "./rank.js";
 import { opApplies } from "./reduce.js";
+import type { RankTransport } from "./transport.js";
 
 export type CollectiveImport =
   | "barrier"
@@ -28,7 +28,7 @@ export type CollectiveImport =
  * against datatype), then hands them to the engine, which checks that the ranks agree.
  */
 export function collectiveImports(
-  rt: RankRuntime,
+  rt: RankTransport,
   c: Checks,
 ): Record<CollectiveImport, Implementation> {
   const coll = rt.collectives;

@@ -151,7 +151,10 @@ export class CommCreation {
 }
 
 /** The lowest area free in every one of `members`, or -1. */
-function lowestFreeInAll(proposals: readonly Int32Array[], members: readonly number[]): number {
+export function lowestFreeInAll(
+  proposals: readonly Int32Array[],
+  members: readonly number[],
+): number {
   for (let w = 0; w < MAX_CONTEXTS / 32; w++) {
     let free = -1;
     for (const j of members) free &= proposals[j]?.[Proposal.FREE + w] as number;
@@ -161,6 +164,6 @@ function lowestFreeInAll(proposals: readonly Int32Array[], members: readonly num
 }
 
 /** The later of two generations (they wrap at GENERATION_MASK, compared within half the range). */
-function laterGeneration(a: number, b: number): number {
+export function laterGeneration(a: number, b: number): number {
   return ((a - b) & GENERATION_MASK) <= GENERATION_MASK >> 1 ? a : b;
 }

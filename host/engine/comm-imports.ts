@@ -1,12 +1,12 @@
 import { Comm } from "../abi.js";
 import type { Checks } from "./checks.js";
 import type { Implementation } from "./imports.js";
-import type { RankRuntime } from "./rank.js";
+import type { RankTransport } from "./transport.js";
 
 export type CommImport = "comm_split" | "comm_dup" | "comm_free";
 
 /** The imports that make and free communicators (see comm-create.ts for the agreement). */
-export function commImports(rt: RankRuntime, c: Checks): Record<CommImport, Implementation> {
+export function commImports(rt: RankTransport, c: Checks): Record<CommImport, Implementation> {
   const make = rt.commCreation;
   return {
     comm_split: (handle, color, key, newcommOut) =>

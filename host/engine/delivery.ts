@@ -178,7 +178,7 @@ export class Deliveries {
   }
 }
 
-function truncated(bytes: number, capacity: number): MpiError {
+export function truncated(bytes: number, capacity: number): MpiError {
   return new MpiError(
     ErrorCode.ERR_TRUNCATE,
     `message truncated (got ${bytes} bytes, buffer holds ${capacity})`,

@@ -13,9 +13,9 @@ import { commImports } from "./comm-imports.js";
 import { worldRank } from "./comms.js";
 import { MpiError, RankFailure } from "./errors.js";
 import type { Arrival } from "./inbox.js";
-import type { RankRuntime } from "./rank.js";
 import { requestImports } from "./request-imports.js";
 import type { BlockingCall, WaitSite } from "./sites.js";
+import type { RankTransport } from "./transport.js";
 
 export type Implementation = (...args: number[]) => number | undefined;
 
@@ -28,7 +28,7 @@ const utf8Encoder = new TextEncoder();
  * rank's memory) and returns an error code; the reason is kept for `fatal`, which the kernel
  * calls to end the job with a report naming the call.
  */
-export function buildImports(rt: RankRuntime): Record<string, Implementation> {
+export function buildImports(rt: RankTransport): Record<string, Implementation> {
   const checks = new Checks(rt.memory);
   const arrival: Arrival = { src: 0, tag: 0, bytes: 0 };
   const mem = rt.memory;

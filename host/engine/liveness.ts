@@ -53,11 +53,7 @@ export class Liveness {
   }
 
   noSender(site: WaitSite): never {
-    const who = site.peer === ANY_SOURCE ? "every other rank" : `rank ${site.peer}`;
-    throw new MpiError(
-      ErrorCode.ERR_PROC_FAILED,
-      `${who} ended without sending a matching message (${describe(site)})`,
-    );
+    throw noSender(site);
   }
 
   blockedIn(site: WaitSite): void {
@@ -73,4 +69,13 @@ export class Liveness {
   unblocked(): void {
     Atomics.store(this.#ctrl, this.#block + RankWord.CALL, -1);
   }
+}
+
+/** The error of a receive or probe whose possible senders have all ended. */
+export function noSender(site: WaitSite): MpiError {
+  const who = site.peer === ANY_SOURCE ? "every other rank" : `rank ${site.peer}`;
+  return new MpiError(
+    ErrorCode.ERR_PROC_FAILED,
+    `${who} ended without sending a matching message (${describe(site)})`,
+  );
 }

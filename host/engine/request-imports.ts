@@ -4,9 +4,9 @@ import { worldRank } from "./comms.js";
 import { MpiError } from "./errors.js";
 import type { Implementation } from "./imports.js";
 import type { PendingRecv } from "./matching.js";
-import type { RankRuntime } from "./rank.js";
 import type { RecvRequest, Request, SendRequest } from "./requests.js";
 import { describe, type WaitSite } from "./sites.js";
+import type { RankTransport } from "./transport.js";
 
 export type RequestImport =
   | "isend"
@@ -21,7 +21,10 @@ export type RequestImport =
  * The nonblocking imports: starting sends and receives, and completing them. A request is
  * freed when it completes; its handle then means nothing (the kernel forgets it).
  */
-export function requestImports(rt: RankRuntime, c: Checks): Record<RequestImport, Implementation> {
+export function requestImports(
+  rt: RankTransport,
+  c: Checks,
+): Record<RequestImport, Implementation> {
   const m = rt.messenger;
   const inbox = m.inbox;
   const live = m.live;
