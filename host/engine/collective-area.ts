@@ -1,4 +1,5 @@
-import { DATATYPE_NAMES, ErrorCode } from "../abi.js";
+import { ErrorCode } from "../abi.js";
+import { agree, mismatch, type Reduction, sameCall, sameReduction, sameRoot } from "./agreement.js";
 import type { Communicator } from "./comms.js";
 import { type Doorbells, NOT_RESTING, type Waiter } from "./doorbell.js";
 import { MpiError } from "./errors.js";
@@ -7,6 +8,8 @@ import type { Liveness } from "./liveness.js";
 import { type ByteViews, copyBytes, type LinearMemory } from "./memory.js";
 
 export type CollectiveCall = (typeof COLLECTIVE_CALLS)[number];
+
+export { mismatch };
 
 export interface CollectiveParts {
   readonly rank: number;
@@ -292,21 +295,12 @@ export class CollectiveArea {
     const entered = Atomics.load(this.p.ctrl, record + Coll.ENTERED);
     // A peer already past this collective (possible after a Barrier) entered it correctly.
     if (entered >>> CALL_BITS !== seq) return;
-    const theirs = COLLECTIVE_CALLS[entered & CALL_MASK];
-    if (theirs !== call) {
-      throw mismatch(
-        `rank ${peer} called ${theirs} while this rank called ${call} (collectives must be called in the same order by every rank of ${comm.name})`,
-      );
-    }
+    sameCall(comm, peer, COLLECTIVE_CALLS[entered & CALL_MASK] as CollectiveCall, call);
   }
 
   /** Checks the root a peer named, at word `rootWord` (its record's or its inline slot's). */
   sameRoot(comm: Communicator, rootWord: number, root: number, call: CollectiveCall): void {
-    const theirs = this.p.ctrl[rootWord] as number;
-    if (theirs !== root)
-      throw mismatch(
-        `rank ${root} called ${call} with root ${theirs}, this rank with root ${root} (on ${comm.name})`,
-      );
+    sameRoot(comm, this.p.ctrl[rootWord] as number, root, call);
   }
 
   sameBlock(record: number, bytes: number, who: string): void {
@@ -314,8 +308,7 @@ export class CollectiveArea {
   }
 
   agree(theirs: number, mine: number, who: string): void {
-    if (theirs !== mine)
-      throw mismatch(`counts disagree: ${who} ${theirs} bytes, this rank expects ${mine}`);
+    agree(theirs, mine, who);
   }
 
   /**
@@ -336,24 +329,13 @@ export class CollectiveArea {
       if (j === comm.rank) continue;
       const inline = inlineSeq >= 0;
       const base = inline ? this.inline(comm, j, inlineSeq) >> 2 : this.record(comm, j);
-      const rootAt = base + (inline ? Inline.ROOT : Coll.ROOT);
-      const bytesAt = base + (inline ? Inline.BYTES : Coll.BYTES);
-      const typeAt = base + (inline ? Inline.DATATYPE : Coll.DATATYPE);
-      const opAt = base + (inline ? Inline.OP : Coll.OP);
-      if (root >= 0 && ctrl[rootAt] !== root) {
-        throw mismatch(`rank ${j} uses root ${ctrl[rootAt]}, this rank root ${root}`);
-      }
-      if (ctrl[bytesAt] !== bytes) {
-        throw mismatch(
-          `counts disagree: rank ${j} passes ${ctrl[bytesAt]} bytes, this rank ${bytes}`,
-        );
-      }
-      if (ctrl[typeAt] !== datatype || ctrl[opAt] !== op) {
-        const theirType = DATATYPE_NAMES[ctrl[typeAt] as number];
-        throw mismatch(
-          `rank ${j} reduces ${theirType} with op ${ctrl[opAt]}, this rank ${DATATYPE_NAMES[datatype]} with op ${op}`,
-        );
-      }
+      const theirs: Reduction = {
+        root: ctrl[base + (inline ? Inline.ROOT : Coll.ROOT)] as number,
+        bytes: ctrl[base + (inline ? Inline.BYTES : Coll.BYTES)] as number,
+        datatype: ctrl[base + (inline ? Inline.DATATYPE : Coll.DATATYPE)] as number,
+        op: ctrl[base + (inline ? Inline.OP : Coll.OP)] as number,
+      };
+      sameReduction(j, theirs, { root, bytes, datatype, op });
     }
   }
 
@@ -401,10 +383,6 @@ export function readPair(
 ): [number, number] {
   if (!mem.contains(at, 4) || !mem.contains(otherAt, 4)) throw outside(owner);
   return [mem.data.getInt32(at, true), mem.data.getInt32(otherAt, true)];
-}
-
-export function mismatch(reason: string): MpiError {
-  return new MpiError(ErrorCode.ERR_ARG, reason);
 }
 
 export function outside(peer: number): MpiError {
