@@ -107,14 +107,7 @@ export function rankMain(platform: RankPlatform): void {
     }
     sinks[1].flush();
     sinks[2].flush();
-    const pending = result.type === "exit" ? rt.requests.pending() : [];
-    if (pending.length > 0) {
-      const n = pending.length;
-      platform.post({
-        type: "warning",
-        message: `ended with ${n} request${n === 1 ? "" : "s"} never completed (Wait or Test each one): ${pending.slice(0, 4).join("; ")}${n > 4 ? `; and ${n - 4} more` : ""}`,
-      });
-    }
+    if (result.type === "exit") warnPending(rt.requests.pending(), platform.post);
     rt.ended(result.type === "exit" ? RankState.FINISHED : RankState.FAILED);
     platform.post(result);
     platform.close();
@@ -133,6 +126,16 @@ export function rankMain(platform: RankPlatform): void {
     } else if (message.type === "start") {
       start();
     }
+  });
+}
+
+/** Warns of the requests a rank that returned never completed. */
+export function warnPending(pending: readonly string[], post: RankPlatform["post"]): void {
+  const n = pending.length;
+  if (n === 0) return;
+  post({
+    type: "warning",
+    message: `ended with ${n} request${n === 1 ? "" : "s"} never completed (Wait or Test each one): ${pending.slice(0, 4).join("; ")}${n > 4 ? `; and ${n - 4} more` : ""}`,
   });
 }
 

@@ -5,7 +5,7 @@ import { MpiError } from "./errors.js";
 import { Coll, MAX_CONTEXTS } from "./layout.js";
 
 /** Words each rank publishes in the first round of making communicators. */
-const Proposal = { COLOR: 0, KEY: 1, FREE: 2, WORDS: 2 + MAX_CONTEXTS / 32 } as const;
+export const Proposal = { COLOR: 0, KEY: 1, FREE: 2, WORDS: 2 + MAX_CONTEXTS / 32 } as const;
 
 /** Words of the second round: where this rank's use of the chosen area stands. */
 const Standing = { SEQ: 0, GENERATION: 1, WORDS: 2 } as const;
@@ -49,12 +49,7 @@ export class CommCreation {
     key: number,
     call: CollectiveCall,
   ): Communicator | null {
-    if (color < 0 && color !== UNDEFINED) {
-      throw new MpiError(
-        ErrorCode.ERR_ARG,
-        `invalid color ${color} (colors are >= 0, or UNDEFINED)`,
-      );
-    }
+    checkColor(color);
     const mine = new Int32Array(Proposal.WORDS);
     mine[Proposal.COLOR] = color;
     mine[Proposal.KEY] = key;
@@ -113,9 +108,7 @@ export class CommCreation {
 
   /** Frees a communicator made by split or dup, once every member has called Free. */
   free(comm: Communicator): void {
-    if (comm.handle === Comm.WORLD || comm.handle === Comm.SELF) {
-      throw new MpiError(ErrorCode.ERR_COMM, `${comm.name} cannot be freed`);
-    }
+    checkFreeable(comm);
     const seq = this.#area.enter(comm, "Free", {});
     this.#area.awaitAll(comm, Coll.ENTERED, seq, "Free");
     this.#comms.free(comm);
@@ -137,12 +130,7 @@ export class CommCreation {
    * the job ends with one line.
    */
   #tooMany(parent: Communicator, reporter: number, call: CollectiveCall): never {
-    if (parent.rank === reporter) {
-      throw new MpiError(
-        ErrorCode.ERR_OTHER,
-        `too many communicators: at most ${MAX_CONTEXTS - 2} can exist at once besides COMM_WORLD and COMM_SELF (Free those no longer needed)`,
-      );
-    }
+    if (parent.rank === reporter) throw tooManyCommunicators();
     // The reporter never enters the next collective: this waits until its failure ends the job.
     const next = this.#area.sequence(parent.area) + 1;
     this.#area.awaitRank(parent, reporter, Coll.ENTERED, next, call, false);
@@ -166,4 +154,24 @@ export function lowestFreeInAll(
 /** The later of two generations (they wrap at GENERATION_MASK, compared within half the range). */
 export function laterGeneration(a: number, b: number): number {
   return ((a - b) & GENERATION_MASK) <= GENERATION_MASK >> 1 ? a : b;
+}
+
+export function checkColor(color: number): void {
+  if (color < 0 && color !== UNDEFINED) {
+    throw new MpiError(ErrorCode.ERR_ARG, `invalid color ${color} (colors are >= 0, or UNDEFINED)`);
+  }
+}
+
+export function checkFreeable(comm: Communicator): void {
+  if (comm.handle === Comm.WORLD || comm.handle === Comm.SELF) {
+    throw new MpiError(ErrorCode.ERR_COMM, `${comm.name} cannot be freed`);
+  }
+}
+
+/** No collective area is free in every member of a new communicator. */
+export function tooManyCommunicators(): MpiError {
+  return new MpiError(
+    ErrorCode.ERR_OTHER,
+    `too many communicators: at most ${MAX_CONTEXTS - 2} can exist at once besides COMM_WORLD and COMM_SELF (Free those no longer needed)`,
+  );
 }

@@ -1,0 +1,88 @@
+/**
+ * The body of a rank's worker in a job whose ranks share no memory: the same steps as the
+ * shared rank body (join, instantiate, wait for the start, run `_start`, say how it ended),
+ * with the rank's own memory, the copying transport, and `_start` entered through JSPI so that
+ * the kernel can be suspended while the rank waits.
+ */
+import { MODULE } from "../../../abi.js";
+import type { CopyingInitMessage, FromRank, ToRank } from "../../../protocol.js";
+import {
+  describeFailure,
+  errorText,
+  LineSink,
+  stdioWrite,
+  warnPending,
+} from "../../../rank-main.js";
+import type { BrowserWasi } from "../wasi.js";
+import { jspi } from "./jspi.js";
+import { CopyingRank } from "./rank.js";
+
+export interface WorkerScope {
+  post(message: FromRank, transfer?: Transferable[]): void;
+  onMessage(handler: (message: ToRank) => void): void;
+  close(): void;
+}
+
+const WASI_MODULE = "wasi_snapshot_preview1";
+
+export function copyingRankMain(
+  scope: WorkerScope,
+  init: CopyingInitMessage,
+  wasiFor: (args: readonly string[], env: Readonly<Record<string, string>>) => BrowserWasi,
+): void {
+  const sinks = { 1: new LineSink(1, scope.post), 2: new LineSink(2, scope.post) } as const;
+  const api = jspi();
+  let rank: CopyingRank;
+  let instance: WebAssembly.Instance;
+  let wasi: BrowserWasi;
+  try {
+    if (api === null) {
+      throw new Error(
+        "ranks that share no memory wait through WebAssembly JSPI, which this browser lacks",
+      );
+    }
+    const memory = new WebAssembly.Memory({ ...init.setup.memory, shared: true });
+    rank = new CopyingRank(init.setup, memory, (site) => scope.post({ type: "blocked", site }));
+    wasi = wasiFor(init.args, init.env);
+    const wasiImports = {
+      ...wasi.imports,
+      fd_write: stdioWrite(rank, wasi.imports.fd_write, sinks),
+    };
+    instance = new WebAssembly.Instance(init.module, {
+      env: { memory },
+      [WASI_MODULE]: wasiImports as WebAssembly.ModuleImports,
+      [MODULE]: rank.imports(api),
+    });
+    wasi.bind(instance);
+  } catch (error) {
+    scope.post({ type: "setup-failed", message: errorText(error) });
+    scope.close();
+    return;
+  }
+
+  const start = async (): Promise<void> => {
+    const run = (api as NonNullable<typeof api>).promising(
+      instance.exports._start as () => unknown,
+    );
+    let result: FromRank;
+    try {
+      await run();
+      result = { type: "exit", code: 0 };
+    } catch (error) {
+      const code = wasi.exitCode(error);
+      result = code === null ? describeFailure(error) : { type: "exit", code };
+    }
+    sinks[1].flush();
+    sinks[2].flush();
+    if (result.type === "exit") warnPending(rank.requests.pending(), scope.post);
+    rank.ended(result.type === "failed");
+    scope.post(result);
+    scope.close();
+  };
+
+  scope.onMessage((message) => {
+    if (message.type === "start") void start();
+    else if (message.type === "abort") rank.peers.abort();
+  });
+  scope.post({ type: "ready" });
+}
