@@ -56,8 +56,22 @@ function showTransport(): void {
   const text = document.createElement("span");
   text.textContent = shared
     ? "This page is cross-origin isolated: every rank reads and writes its peers' memory directly."
-    : `${COPYING_WARNING[0]?.toUpperCase()}${COPYING_WARNING.slice(1)}`;
+    : "This page is not cross-origin isolated: ranks cannot share memory, so every message is copied from worker to worker.";
   box.append(title, text);
+  if (!shared) {
+    const why = document.createElement("details");
+    const label = document.createElement("summary");
+    label.textContent = "Why is it slower?";
+    const full = document.createElement("p");
+    full.textContent = sentence(COPYING_WARNING);
+    why.append(label, full);
+    box.append(why);
+  }
+}
+
+/** `text` with a capital first letter. */
+function sentence(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 function chooseRanks(np: number): void {
@@ -86,7 +100,7 @@ function buildRankChoices(): void {
 
 async function showExample(kernels: readonly KernelInfo[]): Promise<void> {
   const name = exampleSelect.value;
-  summary.textContent = kernels.find((k) => k.name === name)?.summary ?? "";
+  summary.textContent = sentence(kernels.find((k) => k.name === name)?.summary ?? "");
   sourceName.textContent = `${name}.ts`;
   source.textContent = "";
   const response = await fetch(`/kernels/${name}.ts`);
@@ -143,6 +157,18 @@ class Pane {
           ? `failed (${rank.exitCode})`
           : "stopped";
     if (rank.error !== undefined) this.#chip.title = rank.error;
+    // Say in the pane why it ended, where the class is looking.
+    const why =
+      rank.status === "failed"
+        ? rank.error
+        : rank.status === "aborted"
+          ? (rank.error ?? "stopped: another rank failed")
+          : undefined;
+    if (why === undefined) return;
+    const line = document.createElement("span");
+    line.className = rank.status;
+    line.textContent = why;
+    this.#out.append(line);
   }
 }
 
@@ -192,7 +218,7 @@ async function runExample(): Promise<void> {
   for (const rank of job.ranks) views[rank.rank]?.end(rank);
   exitText.textContent = String(job.exitCode);
   timeText.textContent = ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
-  if (job.exitCode === 0) setState("done", "Finished");
+  if (job.exitCode === 0) setState("done", `Finished on ${np} rank${np === 1 ? "" : "s"}`);
   else setState("failed", job.timedOut ? "Stopped at the deadline" : "Failed");
   result.dataset.exitCode = String(job.exitCode);
   for (const failure of job.failures) addFailure(`wasmpi: ${failure}`);

@@ -1,5 +1,5 @@
 import { IN_PLACE } from "../../../abi.js";
-import { agree, sameRoot } from "../../../engine/agreement.js";
+import { agree, mismatch, sameRoot } from "../../../engine/agreement.js";
 import type { CollectiveCall } from "../../../engine/collective-area.js";
 import type { Collectives } from "../../../engine/collectives.js";
 import type { Communicator } from "../../../engine/comms.js";
@@ -90,7 +90,9 @@ export class CopyingCollectives implements Pick<Collectives, keyof Collectives> 
     }
     const wire = await this.mail.receive(comm, seq, root, "Bcast");
     sameRoot(comm, wire.root, root, "Bcast");
-    agree(wire.bytes, bytes, "the root sends");
+    if (wire.bytes !== bytes) {
+      throw mismatch(`the root sends ${wire.bytes} bytes, this rank's buffer holds ${bytes}`);
+    }
     this.#write(wire, ptr);
   }
 

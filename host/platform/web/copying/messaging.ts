@@ -9,7 +9,7 @@ import type { WaitSite } from "../../../engine/sites.js";
 import type { Receiving, Sending } from "../../../engine/transport.js";
 import { copyIn, copyOut } from "./copies.js";
 import type { Peers } from "./peers.js";
-import { type ImportCall, Suspend } from "./replay.js";
+import type { ImportCall } from "./replay.js";
 
 /**
  * The receiving side of a rank that shares no memory, with the engine's matching: a message
@@ -99,7 +99,7 @@ export class CopyingInbox implements Receiving {
     }
     // A port delivers in order: once a sender is seen ended, all it sent has arrived.
     if (this.#gone(src, members)) throw noSender(site);
-    throw new Suspend(this.peers.next(), site);
+    this.call.suspend(this.peers.next(), site);
   }
 
   probe(
@@ -112,7 +112,7 @@ export class CopyingInbox implements Receiving {
   ): void {
     if (this.#look(ctx, src, tag, members, out)) return;
     if (this.#gone(src, members)) throw noSender(site);
-    throw new Suspend(this.peers.next(), site);
+    this.call.suspend(this.peers.next(), site);
   }
 
   iprobe(ctx: number, src: number, tag: number, members: Int32Array, out: Arrival): boolean {
@@ -164,7 +164,7 @@ export class CopyingInbox implements Receiving {
       if (ready()) return;
       giveUp();
     }
-    throw new Suspend(this.peers.next(), site);
+    this.call.suspend(this.peers.next(), site);
   }
 
   /** Messages arrive only while the kernel is suspended: let them. */

@@ -75,7 +75,8 @@ export function copyingRankMain(
     sinks[1].flush();
     sinks[2].flush();
     if (result.type === "exit") warnPending(rank.requests.pending(), scope.post);
-    rank.ended(result.type === "failed");
+    // A non-zero exit fails the job too (the launcher ends it): peers unwind, as after a failure.
+    rank.ended(result.type === "failed" || (result.type === "exit" && result.code !== 0));
     scope.post(result);
     scope.close();
   };

@@ -46,8 +46,13 @@ class Task {
   }
 }
 
-/** The record of the import call in progress: its sends, its tasks, whether it yielded. */
+/**
+ * The record of the import call in progress: its sends, its tasks, whether it yielded. Imports
+ * that never wait run outside any record and send at once.
+ */
 export class ImportCall {
+  /** Whether a call that may wait (and so be replayed) is in progress. */
+  #active = false;
   #sends = 0;
   #sendCursor = 0;
   readonly #tasks: Task[] = [];
@@ -61,12 +66,14 @@ export class ImportCall {
 
   /** Before every attempt of the call. */
   attempt(): void {
+    this.#active = true;
     this.#sendCursor = 0;
     this.#taskCursor = 0;
   }
 
   /** Once the call has returned or failed. */
   finish(): void {
+    this.#active = false;
     this.#sends = 0;
     this.#tasks.length = 0;
     this.#yielded = false;
@@ -74,6 +81,10 @@ export class ImportCall {
 
   /** Runs `post` unless an earlier attempt of this call already did. */
   send(post: () => void): void {
+    if (!this.#active) {
+      post();
+      return;
+    }
     if (this.#sendCursor++ < this.#sends) return;
     this.#sends++;
     post();
@@ -84,6 +95,7 @@ export class ImportCall {
    * until it has settled.
    */
   task<T>(start: () => Promise<T>): T {
+    if (!this.#active) throw new Error("wasmpi: a wait outside an import that may wait");
     const at = this.#taskCursor++;
     let task = this.#tasks[at];
     if (task === undefined) {
@@ -95,11 +107,18 @@ export class ImportCall {
     return task.value as T;
   }
 
+  /** Suspends the call until the next event; it runs again then. */
+  suspend(until: Promise<unknown>, site: WaitSite): never {
+    if (!this.#active) throw new Error("wasmpi: a wait outside an import that may wait");
+    throw new Suspend(until, site);
+  }
+
   /**
    * Gives the event loop one turn per call, so that a kernel polling with Test or Iprobe sees
    * the messages that arrive as events.
    */
   yieldOnce(): void {
+    if (!this.#active) throw new Error("wasmpi: a wait outside an import that may wait");
     if (this.#yielded) return;
     this.#yielded = true;
     throw new Suspend(this.turn(), null);

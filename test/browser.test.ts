@@ -1,0 +1,250 @@
+/**
+ * The browser entry in headless Chromium: every example on 1, 2 and 4 ranks prints what it
+ * prints under Node, on a cross-origin isolated page (shared memory) and on one that is not
+ * (the copying fallback); failures are reported on the demo page and leave no worker behind.
+ * Skipped, with one line, where no chromium is installed.
+ */
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { type DemoServer, examplePaths, startDemoServer } from "../examples/web/serve.js";
+import { COPYING_WARNING } from "../host/platform/web/index.js";
+import {
+  type Browser,
+  CHROMIUM,
+  chromiumFound,
+  deadline,
+  launchChromium,
+  noWorkersLeft,
+  type PageJob,
+  runOnPage,
+} from "./browser-chromium.js";
+import { describeJob, type Job, job, kernelPath, root } from "./helpers.js";
+
+/** Where the screenshot of the demo goes (gitignored). */
+const ARTIFACTS = `${root}test/artifacts`;
+
+/** The heat solver on a 16 x 16 plate: a few hundred steps instead of five thousand. */
+const ARGS: Readonly<Record<string, string[]>> = { heat2d: ["16"] };
+const RANKS = [1, 2, 4];
+
+type Mode = "shared memory" | "copying";
+
+interface Setup {
+  browser: Browser;
+  servers: Record<Mode, DemoServer>;
+  pages: Record<Mode, Page>;
+}
+
+let setup: Setup | null = null;
+
+const extraKernels = {
+  failures: kernelPath("failures"),
+  p2p: kernelPath("p2p"),
+  nonblocking: kernelPath("nonblocking"),
+  collectives: kernelPath("collectives"),
+  comms: kernelPath("comms"),
+};
+
+async function start(): Promise<Setup> {
+  const shared = await startDemoServer({ kernels: extraKernels });
+  const copying = await startDemoServer({ kernels: extraKernels, isolated: false });
+  const browser = await launchChromium();
+  const open = async (server: DemoServer): Promise<Page> => {
+    const page = await browser.context.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector("body[data-ready]", { timeout: 20_000 });
+    return page;
+  };
+  return {
+    browser,
+    servers: { "shared memory": shared, copying },
+    pages: { "shared memory": await open(shared), copying: await open(copying) },
+  };
+}
+
+const reference = new Map<string, Promise<Job>>();
+
+/** The job under Node, once per kernel, ranks and arguments. */
+function underNode(path: string, np: number, args: readonly string[]): Promise<Job> {
+  const key = JSON.stringify([path, np, args]);
+  let j = reference.get(key);
+  if (j === undefined) {
+    j = job(path, np, [...args]);
+    reference.set(key, j);
+  }
+  return j;
+}
+
+function sameJob(page: PageJob, node: Job, what: string): void {
+  const details = `${what}\npage: ${describeJob(page)}\nnode: ${describeJob(node)}`;
+  assert.is(page.exitCode, node.exitCode, details);
+  assert.equal(page.stdout, node.stdout, `stdout of each rank, ${details}`);
+  assert.equal(page.stderr, node.stderr, `stderr of each rank, ${details}`);
+  assert.equal([...page.failures].sort(), [...node.failures].sort(), details);
+}
+
+if (!chromiumFound()) {
+  console.log(`browser tests skipped: no chromium at ${CHROMIUM} (set WASMPI_CHROMIUM to another)`);
+  test.skip("the browser entry in Chromium", () => {});
+} else {
+  test.before(async () => {
+    setup = await deadline(start(), 120_000, "starting the demo servers and chromium");
+  });
+
+  test.after(async () => {
+    if (setup === null) return;
+    await setup.browser.close();
+    await setup.servers["shared memory"].close();
+    await setup.servers.copying.close();
+  });
+
+  test("the isolated page shares memory; the other copies", async () => {
+    const s = setup as Setup;
+    const isolated = (page: Page) => page.evaluate(() => globalThis.crossOriginIsolated);
+    assert.is(await isolated(s.pages["shared memory"]), true);
+    assert.is(await isolated(s.pages.copying), false);
+    const banner = (page: Page) => page.getAttribute("#transport", "data-transport");
+    assert.is(await banner(s.pages["shared memory"]), "shared-memory");
+    assert.is(await banner(s.pages.copying), "copying");
+  });
+
+  for (const [name, path] of Object.entries(examplePaths())) {
+    for (const mode of ["shared memory", "copying"] as const) {
+      test(`examples/${name}.ts on ${RANKS.join(", ")} ranks (${mode}) prints what it prints under Node`, async () => {
+        const page = (setup as Setup).pages[mode];
+        const args = ARGS[name] ?? [];
+        for (const np of RANKS) {
+          const [inPage, node] = [
+            await runOnPage(page, name, np, args),
+            await underNode(path, np, args),
+          ];
+          sameJob(inPage, node, `${name} on ${np} ranks (${mode})`);
+          const copyingSaid = inPage.warnings.filter((w) => w === COPYING_WARNING).length;
+          assert.is(
+            copyingSaid,
+            mode === "copying" ? 1 : 0,
+            `the copying warning, ${inPage.warnings}`,
+          );
+        }
+      });
+    }
+  }
+
+  /** Scenarios of the engine's test kernels that check themselves (each rank prints `ok`). */
+  const scenarios: [kernel: keyof typeof extraKernels, args: string[], np: number][] = [
+    ["p2p", ["probe"], 3],
+    ["p2p", ["anysource"], 3],
+    ["p2p", ["specials"], 2],
+    ["nonblocking", ["many", "waitany"], 3],
+    ["nonblocking", ["testall"], 3],
+    ["nonblocking", ["fairness"], 2],
+    ["collectives", ["scan"], 3],
+    ["collectives", ["vector"], 3],
+    ["collectives", ["objects"], 4],
+    ["comms", ["grid"], 4],
+    ["comms", ["reuse"], 4],
+  ];
+  test("the copying fallback passes the engine's point-to-point, nonblocking, collective and communicator checks", async () => {
+    const page = (setup as Setup).pages.copying;
+    for (const [kernel, args, np] of scenarios) {
+      const j = await runOnPage(page, kernel, np, args);
+      const what = `${kernel} ${args.join(" ")} on ${np} ranks: ${describeJob(j)}`;
+      assert.is(j.exitCode, 0, what);
+      assert.equal(
+        j.stdout.flat(),
+        Array.from({ length: np }, () => `ok ${args[0]}`),
+        what,
+      );
+    }
+  });
+
+  /** Failures the fallback reports as the engine does: [kernel, args, np]. */
+  const failures: [kernel: keyof typeof extraKernels, args: string[], np: number][] = [
+    ["failures", ["peer-returned"], 3],
+    ["failures", ["truncate"], 2],
+    ["failures", ["Abort"], 3],
+    ["failures", ["exit"], 2],
+    ["collectives", ["error-counts"], 3],
+    ["nonblocking", ["fail-no-sender-waitany"], 2],
+    ["comms", ["error-too-many"], 2],
+  ];
+  test("the copying fallback fails as the engine does, with the same report", async () => {
+    const page = (setup as Setup).pages.copying;
+    for (const [kernel, args, np] of failures) {
+      const [inPage, node] = [
+        await runOnPage(page, kernel, np, args),
+        await underNode(extraKernels[kernel], np, args),
+      ];
+      const details = `${kernel} ${args.join(" ")} on ${np} ranks\npage: ${describeJob(inPage)}\nnode: ${describeJob(node)}`;
+      assert.ok(inPage.exitCode !== 0, details);
+      assert.is(inPage.exitCode, node.exitCode, details);
+      assert.equal(inPage.stdout, node.stdout, details);
+      // Two ranks that see the same peer end may both report it (in either transport): the
+      // same reasons, and every line Node printed.
+      const reasons = (lines: string[]) => [
+        ...new Set(lines.map((l) => l.replace(/^rank \d+: /, ""))),
+      ];
+      assert.equal(reasons(inPage.failures).sort(), reasons(node.failures).sort(), details);
+      for (const line of node.failures) assert.ok(inPage.failures.includes(line), details);
+    }
+  });
+
+  test("a deadlock under a deadline: the fallback says where each rank waits", async () => {
+    const page = (setup as Setup).pages.copying;
+    const j = await runOnPage(page, "failures", 2, ["deadlock"], 1000);
+    assert.ok(j.timedOut, describeJob(j));
+    assert.is(j.exitCode, 124);
+    assert.equal(
+      j.ranks.map((r) => r.error),
+      [
+        "blocked in Recv(source=1, tag=0, comm=COMM_WORLD) when the job timed out after 1 s",
+        "blocked in Recv(source=0, tag=0, comm=COMM_WORLD) when the job timed out after 1 s",
+      ],
+    );
+    assert.is(await noWorkersLeft(page), 0, "workers left running after the timeout");
+  });
+
+  for (const mode of ["shared memory", "copying"] as const) {
+    test(`a trapping kernel is reported on the demo page and leaves no worker (${mode})`, async () => {
+      const page = (setup as Setup).pages[mode];
+      await page.selectOption("#example", "failures");
+      await page.fill("#args", "trap");
+      await page.check("#ranks input[value='4']", { force: true });
+      await page.click("#run");
+      await page.waitForSelector("#result[data-state='failed']", { timeout: 30_000 });
+      const failures = await page.locator("#failures li.failure").allTextContents();
+      assert.equal(failures.length, 1, failures.join("\n"));
+      assert.match(failures[0] as string, /^wasmpi: rank 3: trap: unreachable\b/);
+      assert.is(await page.textContent("#exit"), "1");
+      const status = await page
+        .locator(".pane")
+        .evaluateAll((panes) => panes.map((p) => (p as HTMLElement).dataset.status));
+      assert.equal(status, ["aborted", "aborted", "aborted", "failed"]);
+      assert.is(await noWorkersLeft(page), 0, "workers left running after the failure");
+    });
+  }
+
+  test("the demo runs an example and shows each rank in its own pane (screenshot saved)", async () => {
+    const page = (setup as Setup).pages["shared memory"];
+    await page.selectOption("#example", "mpi_collectives");
+    await page.fill("#args", "");
+    await page.check("#ranks input[value='4']", { force: true });
+    await page.click("#run");
+    await page.waitForSelector("#result[data-state='done']", { timeout: 30_000 });
+    assert.is(await page.textContent("#exit"), "0");
+    const panes = await page.locator(".pane .out").allTextContents();
+    assert.is(panes.length, 4);
+    panes.forEach((text, r) => {
+      assert.ok(text.includes(`Process ${r} received: Hello from the root process`), text);
+    });
+    assert.ok((panes[0] as string).includes("Message from process 3"), panes[0]);
+    assert.match((await page.textContent("#time")) as string, /^\d+(\.\d+)? (ms|s)$/);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}/demo.png`, fullPage: true });
+    await (setup as Setup).pages.copying.screenshot({ path: `${ARTIFACTS}/demo-copying.png` });
+  });
+}
+
+test.run();
