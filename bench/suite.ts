@@ -4,10 +4,10 @@
 //   npm run bench -- --quick          a first look in under two minutes (1 round, fewer iterations)
 //   npm run bench -- --quick --smoke  tiny sizes, to check that everything runs (npm test does)
 //
-// Each benchmark is its own program (bench/p2p.ts, collectives.ts, compute.ts, jobs.ts) and
-// can be run alone; this one runs them as child processes, shows which one is running and
-// how far the suite is, draws the charts, sums the goals up in one table (README.md shows a
-// full run's), and ends with every goal line the benchmarks printed. Quick and smoke runs
+// Each benchmark is its own program (bench/p2p.ts, collectives.ts, compute.ts, jobs.ts,
+// browser.ts) and can be run alone; this one runs them as child processes, shows which one is
+// running and how far the suite is, draws the charts, sums the goals up in one table
+// (README.md shows a full run's), and ends with every goal line the benchmarks printed. Quick and smoke runs
 // write their results, charts and table under bench/results/raw, never over a full run's.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -60,6 +60,16 @@ const steps: readonly Step[] = [
     name: "whole jobs",
     program: "jobs.js",
     args: (mode) => (mode === "full" ? [] : ["--quick"]),
+  },
+  {
+    name: "browser",
+    program: "browser.js",
+    args: (mode) =>
+      mode === "full"
+        ? []
+        : mode === "quick"
+          ? ["--quick", "--rounds", "1"]
+          : ["--quick", "--rounds", "1", "--smoke"],
   },
   {
     // Last: drawn from the results the others wrote (a quick run's, under raw/).
