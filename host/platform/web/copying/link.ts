@@ -1,5 +1,6 @@
 import type { WaitSite } from "../../../engine/sites.js";
-import { blockedIn, type JobLink, type JobShape, LaunchError } from "../../../launcher.js";
+import { type JobLink, type JobShape, LaunchError } from "../../../launcher.js";
+import { blockedIn } from "../../../shared-link.js";
 
 /**
  * A port per pair of ranks grows as the square of the ranks: past this many, a page that is not
