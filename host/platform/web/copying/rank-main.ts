@@ -33,8 +33,9 @@ export function copyingRankMain(
   const sinks = { 1: new LineSink(1, scope.post), 2: new LineSink(2, scope.post) } as const;
   const api = jspi();
   let rank: CopyingRank;
-  let instance: WebAssembly.Instance;
   let wasi: BrowserWasi;
+  /** The kernel's `_start`, entered so that the imports that wait can suspend it. */
+  let run: () => Promise<unknown>;
   try {
     if (api === null) {
       throw new Error(
@@ -48,12 +49,15 @@ export function copyingRankMain(
       ...wasi.imports,
       fd_write: stdioWrite(rank, wasi.imports.fd_write, sinks),
     };
-    instance = new WebAssembly.Instance(init.module, {
+    const instance = new WebAssembly.Instance(init.module, {
       env: { memory },
       [WASI_MODULE]: wasiImports as WebAssembly.ModuleImports,
       [MODULE]: rank.imports(api),
     });
     wasi.bind(instance);
+    const entry = instance.exports._start;
+    if (typeof entry !== "function") throw new Error("the kernel exports no _start function");
+    run = api.promising(entry as () => unknown);
   } catch (error) {
     scope.post({ type: "setup-failed", message: errorText(error) });
     scope.close();
@@ -61,9 +65,6 @@ export function copyingRankMain(
   }
 
   const start = async (): Promise<void> => {
-    const run = (api as NonNullable<typeof api>).promising(
-      instance.exports._start as () => unknown,
-    );
     let result: FromRank;
     try {
       await run();

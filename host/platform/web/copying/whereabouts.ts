@@ -21,6 +21,7 @@ export class Whereabouts implements WaitReports {
 
   /** The rank waits at `site` (the engine reuses site objects: this keeps a copy). */
   at(site: WaitSite): void {
+    if (this.#site !== null && same(this.#site, site)) return;
     this.#site = { ...site };
     if (this.#reported) {
       this.report(this.#site);
@@ -42,4 +43,14 @@ export class Whereabouts implements WaitReports {
     this.#reported = false;
     this.report(null);
   }
+}
+
+function same(a: WaitSite, b: WaitSite): boolean {
+  return (
+    a.call === b.call &&
+    a.peer === b.peer &&
+    a.sending === b.sending &&
+    a.tag === b.tag &&
+    a.comm === b.comm
+  );
 }
