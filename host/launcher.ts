@@ -3,8 +3,8 @@
  * start one worker per rank (init → ready → start), route output, end every rank on the
  * first failure, enforce the deadline, and collect exit codes.
  */
-import { BLOCKING_CALLS, Job, layout, RankState, RankWord } from "./engine/layout.js";
-import type { RankSetup } from "./engine/rank.js";
+import { createJob } from "./embed/job.js";
+import { BLOCKING_CALLS, RankState, RankWord } from "./engine/layout.js";
 import { describe } from "./engine/sites.js";
 import type { FromRank, ToRank } from "./protocol.js";
 import { type MemoryImport, memoryImport } from "./wasm-binary.js";
@@ -79,14 +79,6 @@ export class LaunchError extends Error {
   override readonly name = "LaunchError";
 }
 
-/** Polls of the doorbell before resting: a spin must outlast a ~30 µs wake-up to pay. */
-const SPINS_DEDICATED = 400_000;
-/**
- * With more ranks than cores a spinning rank takes the core its sender needs: rest soon, by
- * yielding the core where the runtime can (1 to 50 polls measured alike at 4 ranks on 2 cores,
- * 200 slower, 2000 as slow as sleeping).
- */
-const SPINS_OVERSUBSCRIBED = 20;
 /** How long ranks get to unwind after a failure before their workers are terminated. */
 const GRACE_MS = 300;
 
@@ -108,23 +100,17 @@ export async function runJob(
       `the memory cap of ${maximum} pages is below the ${mem.initial} pages the kernel needs at start`,
     );
   }
-  const memories = Array.from(
-    { length: np },
-    () => new WebAssembly.Memory({ initial: mem.initial, maximum, shared: true }),
-  );
-  const lay = layout(np, {
+  const job = createJob({
+    np,
+    memory: { initial: mem.initial, maximum },
+    cores: platform.cores,
+    hostname: platform.hostname,
+    wtick: platform.wtick,
     ...(options.ringBytes === undefined ? {} : { ringBytes: options.ringBytes }),
     ...(options.eagerLimit === undefined ? {} : { eagerLimit: options.eagerLimit }),
   });
-  const control = new SharedArrayBuffer(lay.totalBytes);
-  const ctrl = new Int32Array(control);
-  for (let r = 0; r < np; r++) {
-    ctrl[(lay.rank(r) >> 2) + RankWord.CALL] = -1;
-    ctrl[(lay.rank(r) >> 2) + RankWord.WATCH] = -1;
-  }
-  const epoch = performance.timeOrigin + performance.now();
-  const oversubscribed = np > platform.cores;
-  const spins = oversubscribed ? SPINS_OVERSUBSCRIBED : SPINS_DEDICATED;
+  const lay = job.layout;
+  const ctrl = new Int32Array(job.control);
 
   const write: OutputBytes =
     outputBytes ??
@@ -168,12 +154,7 @@ export async function runJob(
     const endJob = (): void => {
       if (ending) return;
       ending = true;
-      Atomics.store(ctrl, Job.ABORT, 1);
-      for (let r = 0; r < np; r++) {
-        const bell = lay.rank(r) >> 2;
-        Atomics.add(ctrl, bell + RankWord.DOORBELL, 1);
-        Atomics.notify(ctrl, bell + RankWord.DOORBELL);
-      }
+      job.abort();
       graceTimer = setTimeout(() => {
         for (let r = 0; r < np; r++) settle(r, { rank: r, exitCode: 1, status: "aborted" });
       }, GRACE_MS);
@@ -221,22 +202,9 @@ export async function runJob(
         if (results[rank] === undefined && !ending) fail(rank, `worker died: ${detail}`, 1);
         else settle(rank, { rank, exitCode: 1, status: "aborted" });
       });
-      const setup: RankSetup = {
-        rank,
-        size: np,
-        memories,
-        control,
-        ringBytes: lay.ringBytes,
-        eagerLimit: lay.eagerLimit,
-        spins,
-        oversubscribed,
-        epoch,
-        hostname: platform.hostname,
-        wtick: platform.wtick,
-      };
       worker.post({
         type: "init",
-        setup,
+        setup: job.rank(rank),
         module,
         args: options.args ?? [],
         env: options.env ?? {},

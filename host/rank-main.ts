@@ -3,11 +3,10 @@
  * kernel with the WASI and wasmpi imports, wait for the start signal, run `_start`, and say
  * how it ended. The platform supplies the message port and the WASI implementation.
  */
-import { MODULE } from "./abi.js";
-import { JobAborted, RankFailure } from "./engine/errors.js";
-import { buildImports } from "./engine/imports.js";
-import { RankState } from "./engine/layout.js";
-import { RankRuntime } from "./engine/rank.js";
+import { WASI_MODULE } from "./abi.js";
+import { errorText } from "./embed/ending.js";
+import { joinJob, type WasmpiRank } from "./embed/rank.js";
+import { LinearMemory } from "./engine/memory.js";
 import type { FromRank, InitMessage, ToRank } from "./protocol.js";
 
 export interface Wasi {
@@ -26,8 +25,6 @@ export interface RankPlatform {
   /** Called once the rank has said how it ended. */
   close(): void;
 }
-
-const WASI_MODULE = "wasi_snapshot_preview1";
 
 /** Collects a file descriptor's bytes and posts them a whole line at a time. */
 class LineSink {
@@ -75,38 +72,32 @@ class LineSink {
 }
 
 export function rankMain(platform: RankPlatform): void {
-  let runtime: RankRuntime | null = null;
+  let rank: WasmpiRank | null = null;
   let instance: WebAssembly.Instance | null = null;
   let wasi: Wasi | null = null;
   const sinks = { 1: new LineSink(1, platform.post), 2: new LineSink(2, platform.post) } as const;
 
   const init = (message: InitMessage): void => {
     wasi = platform.wasi(message.args, message.env);
-    const rt = new RankRuntime(message.setup, wasi.yieldCpu ?? null);
-    runtime = rt;
-    const memory = message.setup.memories[message.setup.rank] as WebAssembly.Memory;
-    const wasiImports = { ...wasi.imports, fd_write: stdioWrite(rt, wasi.imports.fd_write, sinks) };
-    const imports: WebAssembly.Imports = {
-      env: { memory },
-      [WASI_MODULE]: wasiImports as WebAssembly.ModuleImports,
-      [MODULE]: buildImports(rt) as unknown as WebAssembly.ModuleImports,
-    };
-    instance = new WebAssembly.Instance(message.module, imports);
+    const joined = joinJob(message.setup, wasi.yieldCpu ? { yieldCpu: wasi.yieldCpu } : {});
+    rank = joined;
+    const memory = new LinearMemory(joined.memory);
+    const fdWrite = stdioWrite(memory, wasi.imports.fd_write, sinks);
+    const wasiImports = { ...wasi.imports, fd_write: fdWrite } as WebAssembly.ModuleImports;
+    instance = new WebAssembly.Instance(
+      message.module,
+      joined.importObject({ [WASI_MODULE]: wasiImports }),
+    );
   };
 
   const start = (): void => {
-    const rt = runtime as RankRuntime;
-    rt.started();
-    let result: FromRank;
-    try {
-      const code = (wasi as Wasi).start(instance as WebAssembly.Instance);
-      result = { type: "exit", code };
-    } catch (error) {
-      result = describeFailure(error);
-    }
+    const run = wasi as Wasi;
+    const kernel = instance as WebAssembly.Instance;
+    const { ending, unfinishedRequests: pending } = (rank as WasmpiRank).run(() =>
+      run.start(kernel),
+    );
     sinks[1].flush();
     sinks[2].flush();
-    const pending = result.type === "exit" ? rt.requests.pending() : [];
     if (pending.length > 0) {
       const n = pending.length;
       platform.post({
@@ -114,8 +105,7 @@ export function rankMain(platform: RankPlatform): void {
         message: `ended with ${n} request${n === 1 ? "" : "s"} never completed (Wait or Test each one): ${pending.slice(0, 4).join("; ")}${n > 4 ? `; and ${n - 4} more` : ""}`,
       });
     }
-    rt.ended(result.type === "exit" ? RankState.FINISHED : RankState.FAILED);
-    platform.post(result);
+    platform.post(ending);
     platform.close();
   };
 
@@ -135,41 +125,12 @@ export function rankMain(platform: RankPlatform): void {
   });
 }
 
-function describeFailure(error: unknown): FromRank {
-  if (error instanceof JobAborted) return { type: "aborted" };
-  if (error instanceof RankFailure) {
-    return { type: "failed", message: error.message, exitCode: error.exitCode };
-  }
-  if (error instanceof WebAssembly.RuntimeError) {
-    return { type: "failed", message: `trap: ${error.message}${wasmFrame(error)}`, exitCode: 1 };
-  }
-  if (error instanceof RangeError && /call stack/i.test(error.message)) {
-    return { type: "failed", message: `trap: stack overflow${wasmFrame(error)}`, exitCode: 1 };
-  }
-  return { type: "failed", message: errorText(error), exitCode: 1 };
-}
-
-/** " in <function>" for the innermost Wasm frame of a trap, when the stack names one. */
-function wasmFrame(error: Error): string {
-  for (const line of (error.stack ?? "").split("\n")) {
-    const match = /^\s*at (.*?) \(wasm:\/\//.exec(line) ?? /^\s*at (wasm:\/\/\S+)/.exec(line);
-    if (match) return ` in ${match[1]}`;
-  }
-  return "";
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof Error)
-    return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`;
-  return String(error);
-}
-
 /**
  * fd_write with stdout and stderr routed to the launcher line by line; other descriptors go
  * to the platform's WASI. Reads the iovecs itself, bounds-checked like every import.
  */
 function stdioWrite(
-  rt: RankRuntime,
+  mem: LinearMemory,
   fallback: unknown,
   sinks: Readonly<Record<1 | 2, LineSink>>,
 ): (fd: number, iovs: number, iovsLen: number, nwritten: number) => number {
@@ -180,7 +141,6 @@ function stdioWrite(
     if (fd !== 1 && fd !== 2) {
       return typeof fallback === "function" ? fallback(fd, iovs, iovsLen, nwritten) : EBADF;
     }
-    const mem = rt.memory;
     const vecs = iovs >>> 0;
     if (iovsLen < 0 || iovsLen > 1024) return EINVAL;
     if (!mem.contains(vecs, iovsLen * 8) || !mem.contains(nwritten >>> 0, 4)) return EFAULT;

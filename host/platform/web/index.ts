@@ -11,9 +11,14 @@ import {
 import type { FromRank, ToRank } from "../../protocol.js";
 
 export * as abi from "../../abi.js";
+export type { RankEnding } from "../../embed/ending.js";
+export { createJob, type JobOptions, type RankStateName, SharedJob } from "../../embed/job.js";
+export { type JoinOptions, joinJob, type RankOutcome, WasmpiRank } from "../../embed/rank.js";
 export { JobAborted, MpiError, RankFailure } from "../../engine/errors.js";
+export type { RankSetup } from "../../engine/rank.js";
 export type { JobResult, Kernel, RankResult, RunOptions, Stream } from "../../launcher.js";
 export { LaunchError } from "../../launcher.js";
+export { type MemoryImport, memoryImport } from "../../wasm-binary.js";
 
 const workerUrl = new URL("./worker.js", import.meta.url);
 
