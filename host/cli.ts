@@ -15,6 +15,8 @@ Options:
   --tag-output         prefix every output line with [R] (R = rank)
   --timeout SECONDS    stop the job after SECONDS, say where each rank is blocked, exit 124
   --max-memory MIB     cap each rank's memory at MIB mebibytes
+  --trace FILE         write every wasmpi call of every rank to FILE (Chrome trace
+                       format: open it in ui.perfetto.dev or chrome://tracing)
   -h, --help           show this help
   -v, --version        show the version
 
@@ -85,6 +87,14 @@ function parse(argv: readonly string[]): Command | "help" | "version" {
           throw new UsageError(`--max-memory takes MiB from 1 to 4096, got '${text}'`);
         }
         options.maxMemoryPages = mib * 16;
+        break;
+      }
+      case "--trace": {
+        const file = take(flag);
+        if (file === "" || file.startsWith("-")) {
+          throw new UsageError(`--trace takes the path of the file to write, got '${file}'`);
+        }
+        options.trace = file;
         break;
       }
       case "-h":

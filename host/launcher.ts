@@ -7,6 +7,8 @@ import { createJob } from "./embed/job.js";
 import { BLOCKING_CALLS, RankState, RankWord } from "./engine/layout.js";
 import { describe } from "./engine/sites.js";
 import type { FromRank, ToRank } from "./protocol.js";
+import { type ChromeTrace, chromeTrace } from "./trace/chrome.js";
+import type { RankTrace } from "./trace/recorder.js";
 import { type MemoryImport, memoryImport } from "./wasm-binary.js";
 
 export type Stream = "stdout" | "stderr";
@@ -30,6 +32,12 @@ export interface RunOptions {
   eagerLimit?: number;
   /** Bytes of each pair's ring (a power of two). */
   ringBytes?: number;
+  /**
+   * Record every wasmpi call of every rank, in the Chrome trace event format (Perfetto,
+   * chrome://tracing): a function receives the trace when the job ends; a path (Node only)
+   * is where the trace file is written. Ranks stopped by a timeout leave no record.
+   */
+  trace?: string | ((trace: ChromeTrace) => void);
 }
 
 export interface RankResult {
@@ -92,6 +100,12 @@ export async function runJob(
   if (!Number.isInteger(np) || np < 1 || np > 1024) {
     throw new LaunchError(`the number of ranks must be an integer from 1 to 1024, got ${np}`);
   }
+  if (typeof options.trace === "string") {
+    throw new LaunchError(
+      `a trace file (${options.trace}) can be written under Node only; pass a function to receive the trace`,
+    );
+  }
+  const onTrace = options.trace;
   const { module, mem } = await prepare(kernel);
   const declared = mem.maximum ?? 65536;
   const maximum = Math.min(declared, options.maxMemoryPages ?? declared);
@@ -124,6 +138,7 @@ export async function runJob(
     let settled = 0;
     const failures: string[] = [];
     const warnings: string[] = [];
+    const traces: RankTrace[] = [];
     let exitCode = 0;
     let ready = 0;
     let ending = false;
@@ -141,6 +156,13 @@ export async function runJob(
       const ranks = results.map(
         (r, rank): RankResult => r ?? { rank, exitCode: 1, status: "aborted" },
       );
+      if (onTrace !== undefined) {
+        try {
+          onTrace(chromeTrace(traces, np));
+        } catch (error) {
+          warnings.push(`the trace callback failed: ${(error as Error).message}`);
+        }
+      }
       resolve({ exitCode, ranks, timedOut, failures, warnings });
     };
 
@@ -178,6 +200,9 @@ export async function runJob(
         case "warning":
           warnings.push(`rank ${rank}: ${message.message}`);
           return;
+        case "trace":
+          traces.push(message.trace);
+          return;
         case "exit":
           if (message.code === 0) settle(rank, { rank, exitCode: 0, status: "exited" });
           else fail(rank, `exited with code ${message.code}`, message.code);
@@ -208,6 +233,7 @@ export async function runJob(
         module,
         args: options.args ?? [],
         env: options.env ?? {},
+        trace: onTrace !== undefined,
       });
     }
 

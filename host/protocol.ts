@@ -1,5 +1,6 @@
 /** Messages between the launcher and a rank's worker. */
 import type { RankSetup } from "./engine/rank.js";
+import type { RankTrace } from "./trace/recorder.js";
 
 export interface InitMessage {
   readonly type: "init";
@@ -7,6 +8,8 @@ export interface InitMessage {
   readonly module: WebAssembly.Module;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** Record every wasmpi call and post the record before the rank's ending. */
+  readonly trace: boolean;
 }
 
 export type ToRank = InitMessage | { readonly type: "start" };
@@ -20,6 +23,8 @@ export type FromRank =
   | { readonly type: "output"; readonly fd: 1 | 2; readonly bytes: Uint8Array }
   /** Something the kernel did wrong that does not fail the job; posted before it ends. */
   | { readonly type: "warning"; readonly message: string }
+  /** The rank's calls, when the job is traced; posted before the rank's ending. */
+  | { readonly type: "trace"; readonly trace: RankTrace }
   /** The program returned, or called proc_exit. */
   | { readonly type: "exit"; readonly code: number }
   /** The rank ended the job: a fatal error, abort(), Abort(code), a trap. */

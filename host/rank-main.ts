@@ -79,7 +79,10 @@ export function rankMain(platform: RankPlatform): void {
 
   const init = (message: InitMessage): void => {
     wasi = platform.wasi(message.args, message.env);
-    const joined = joinJob(message.setup, wasi.yieldCpu ? { yieldCpu: wasi.yieldCpu } : {});
+    const joined = joinJob(message.setup, {
+      trace: message.trace,
+      ...(wasi.yieldCpu ? { yieldCpu: wasi.yieldCpu } : {}),
+    });
     rank = joined;
     const memory = new LinearMemory(joined.memory);
     const fdWrite = stdioWrite(memory, wasi.imports.fd_write, sinks);
@@ -93,9 +96,11 @@ export function rankMain(platform: RankPlatform): void {
   const start = (): void => {
     const run = wasi as Wasi;
     const kernel = instance as WebAssembly.Instance;
-    const { ending, unfinishedRequests: pending } = (rank as WasmpiRank).run(() =>
-      run.start(kernel),
-    );
+    const {
+      ending,
+      unfinishedRequests: pending,
+      trace,
+    } = (rank as WasmpiRank).run(() => run.start(kernel));
     sinks[1].flush();
     sinks[2].flush();
     if (pending.length > 0) {
@@ -104,6 +109,9 @@ export function rankMain(platform: RankPlatform): void {
         type: "warning",
         message: `ended with ${n} request${n === 1 ? "" : "s"} never completed (Wait or Test each one): ${pending.slice(0, 4).join("; ")}${n > 4 ? `; and ${n - 4} more` : ""}`,
       });
+    }
+    if (trace !== null) {
+      platform.post({ type: "trace", trace }, [trace.events.buffer, trace.flows.buffer]);
     }
     platform.post(ending);
     platform.close();

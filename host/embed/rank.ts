@@ -6,8 +6,11 @@
  */
 import { MEMORY_IMPORT, MODULE } from "../abi.js";
 import { buildImports } from "../engine/imports.js";
+import type { Arrival } from "../engine/inbox.js";
 import { RankState } from "../engine/layout.js";
 import { RankRuntime, type RankSetup } from "../engine/rank.js";
+import { type RankTrace, TraceRecorder } from "../trace/recorder.js";
+import { traceImports } from "../trace/traced-imports.js";
 import { describeFailure, type RankEnding } from "./ending.js";
 
 export interface JoinOptions {
@@ -16,12 +19,20 @@ export interface JoinOptions {
    * one); waits use it when ranks outnumber cores.
    */
   yieldCpu?: () => void;
+  /**
+   * Record every wasmpi call (start, end, peer, tag, bytes) for a trace; `run` hands the
+   * record back and `chromeTrace` joins the ranks' records. Off, the imports are the plain
+   * ones, with nothing recorded.
+   */
+  trace?: boolean;
 }
 
 export interface RankOutcome {
   readonly ending: RankEnding;
   /** Requests the program started and never completed, one description each. */
   readonly unfinishedRequests: readonly string[];
+  /** The rank's calls, when it joined with `trace: true`. */
+  readonly trace: RankTrace | null;
 }
 
 /** A rank that has joined its job, ready to be instantiated and run. */
@@ -33,6 +44,7 @@ export class WasmpiRank {
   /** The functions of the `wasmpi` import module, bound to this rank. */
   readonly imports: WebAssembly.ModuleImports;
   readonly #runtime: RankRuntime;
+  readonly #recorder: TraceRecorder | null;
   #ran = false;
 
   constructor(setup: RankSetup, options: JoinOptions = {}) {
@@ -40,7 +52,12 @@ export class WasmpiRank {
     this.rank = setup.rank;
     this.size = setup.size;
     this.memory = setup.memories[setup.rank] as WebAssembly.Memory;
-    this.imports = buildImports(this.#runtime) as unknown as WebAssembly.ModuleImports;
+    const arrival: Arrival = { src: 0, tag: 0, bytes: 0 };
+    const plain = buildImports(this.#runtime, arrival);
+    this.#recorder = options.trace ? new TraceRecorder(setup.rank) : null;
+    const imports =
+      this.#recorder === null ? plain : traceImports(plain, this.#runtime, arrival, this.#recorder);
+    this.imports = imports as unknown as WebAssembly.ModuleImports;
   }
 
   /**
@@ -84,7 +101,7 @@ export class WasmpiRank {
     }
     const unfinishedRequests = ending.type === "exit" ? rt.requests.pending() : [];
     rt.ended(ending.type === "exit" ? RankState.FINISHED : RankState.FAILED);
-    return { ending, unfinishedRequests };
+    return { ending, unfinishedRequests, trace: this.#recorder?.take() ?? null };
   }
 }
 

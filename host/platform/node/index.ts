@@ -9,8 +9,10 @@ import {
   type RunOptions,
   runJob,
 } from "../../launcher.js";
+import type { ChromeTrace } from "../../trace/chrome.js";
 import { compileKernel } from "./compile.js";
 import { nodePlatform } from "./platform.js";
+import { openTraceFile } from "./trace-file.js";
 
 export * as abi from "../../abi.js";
 export type { RankEnding } from "../../embed/ending.js";
@@ -20,6 +22,8 @@ export { JobAborted, MpiError, RankFailure } from "../../engine/errors.js";
 export type { RankSetup } from "../../engine/rank.js";
 export type { JobResult, Kernel, RankResult, RunOptions, Stream } from "../../launcher.js";
 export { LaunchError } from "../../launcher.js";
+export { type ChromeTrace, chromeTrace, type TraceEvent } from "../../trace/chrome.js";
+export type { RankTrace } from "../../trace/recorder.js";
 export { type MemoryImport, memoryImport } from "../../wasm-binary.js";
 export { CompileError, compileKernel } from "./compile.js";
 
@@ -29,7 +33,7 @@ export { CompileError, compileKernel } from "./compile.js";
  * source (.ts), which is compiled with wasmpi's settings and cached.
  */
 export async function run(kernel: Kernel, options: RunOptions = {}): Promise<JobResult> {
-  return runJob(await load(kernel), options, nodePlatform);
+  return withTraceFile(options, async (o) => runJob(await load(kernel), o, nodePlatform));
 }
 
 /** The CLI's entry: like `run`, with output as raw bytes of whole lines. */
@@ -38,7 +42,37 @@ export async function runWithOutput(
   options: RunOptions,
   output: OutputBytes,
 ): Promise<JobResult> {
-  return runJob(await load(kernel), options, nodePlatform, output);
+  return withTraceFile(options, async (o) => runJob(await load(kernel), o, nodePlatform, output));
+}
+
+/** Runs a job whose `trace` may be a file path: the trace goes there once the job has ended. */
+async function withTraceFile(
+  options: RunOptions,
+  runWith: (options: RunOptions) => Promise<JobResult>,
+): Promise<JobResult> {
+  const path = options.trace;
+  if (typeof path !== "string") return runWith(options);
+  const cannotWrite = (error: unknown) =>
+    new LaunchError(
+      `cannot write the trace to ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  const file = await openTraceFile(path).catch((error) => {
+    throw cannotWrite(error);
+  });
+  try {
+    let trace: ChromeTrace | null = null;
+    const result = await runWith({
+      ...options,
+      trace: (t) => {
+        trace = t;
+      },
+    });
+    if (trace !== null)
+      await file.write(trace).catch((error) => Promise.reject(cannotWrite(error)));
+    return result;
+  } finally {
+    await file.close();
+  }
 }
 
 async function load(kernel: Kernel): Promise<Uint8Array | WebAssembly.Module> {

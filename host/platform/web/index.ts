@@ -18,6 +18,8 @@ export { JobAborted, MpiError, RankFailure } from "../../engine/errors.js";
 export type { RankSetup } from "../../engine/rank.js";
 export type { JobResult, Kernel, RankResult, RunOptions, Stream } from "../../launcher.js";
 export { LaunchError } from "../../launcher.js";
+export { type ChromeTrace, chromeTrace, type TraceEvent } from "../../trace/chrome.js";
+export type { RankTrace } from "../../trace/recorder.js";
 export { type MemoryImport, memoryImport } from "../../wasm-binary.js";
 
 const workerUrl = new URL("./worker.js", import.meta.url);
