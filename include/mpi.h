@@ -137,11 +137,11 @@ __attribute__((noinline, cold, noreturn)) static void wasmpi_mpi_fatal(const cha
   __builtin_trap();
 }
 
-/** Ends the job with a reason the C side found: `call: reason`. */
-__attribute__((noinline, cold, noreturn)) static void wasmpi_mpi_panic(const char *call,
-                                                                         const char *reason) {
-  char text[256];
-  int n = snprintf(text, sizeof text, "%s: %s", call, reason);
+/** Ends the job because `call` was given a datatype code that does not exist. */
+__attribute__((noinline, cold, noreturn)) static void wasmpi_mpi_invalid_datatype(
+    const char *call, MPI_Datatype datatype) {
+  char text[96];
+  int n = snprintf(text, sizeof text, "%s: invalid datatype %d", call, datatype);
   fflush(NULL);
   wasmpi_panic(text, n < (int)sizeof text ? n : (int)sizeof text - 1);
   __builtin_trap();
@@ -212,7 +212,7 @@ static inline int MPI_Get_processor_name(char *name, int *resultlen) {
 
 static inline int MPI_Type_size(MPI_Datatype datatype, int *size) {
   int32_t bytes = wasmpi_datatype_size(datatype);
-  if (bytes == 0) wasmpi_mpi_panic("MPI_Type_size", "invalid datatype");
+  if (bytes == 0) wasmpi_mpi_invalid_datatype("MPI_Type_size", datatype);
   *size = bytes;
   return MPI_SUCCESS;
 }
@@ -277,7 +277,7 @@ static inline int MPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_
 /** The number of `datatype` elements a receive got, or MPI_UNDEFINED if not a whole number. */
 static inline int MPI_Get_count(const MPI_Status *status, MPI_Datatype datatype, int *count) {
   int32_t size = wasmpi_datatype_size(datatype);
-  if (size == 0) wasmpi_mpi_panic("MPI_Get_count", "invalid datatype");
+  if (size == 0) wasmpi_mpi_invalid_datatype("MPI_Get_count", datatype);
   int bytes = status->wasmpi_count_bytes;
   *count = bytes % size == 0 ? bytes / size : MPI_UNDEFINED;
   return MPI_SUCCESS;
