@@ -98,10 +98,12 @@ function statusStruct(): string[] {
   ];
   for (const [name, offset] of fields) {
     lines.push(
-      `_Static_assert(__builtin_offsetof(wasmpi_status, ${name.toLowerCase()}) == ${offset}, "wasmpi_status.${name.toLowerCase()}");`,
+      `__extension__ _Static_assert(__builtin_offsetof(wasmpi_status, ${name.toLowerCase()}) == ${offset}, "status layout");`,
     );
   }
-  lines.push(`_Static_assert(sizeof(wasmpi_status) == ${Status.SIZE}, "wasmpi_status size");`);
+  lines.push(
+    `__extension__ _Static_assert(sizeof(wasmpi_status) == ${Status.SIZE}, "status layout");`,
+  );
   return lines;
 }
 

@@ -38,17 +38,17 @@ typedef struct MPI_Status {
   int MPI_ERROR;
   int wasmpi_count_bytes;
 } MPI_Status;
-_Static_assert(sizeof(MPI_Status) == sizeof(wasmpi_status), "MPI_Status is a wasmpi_status");
-_Static_assert(__builtin_offsetof(MPI_Status, MPI_SOURCE) ==
-                   __builtin_offsetof(wasmpi_status, source), "MPI_SOURCE");
-_Static_assert(__builtin_offsetof(MPI_Status, MPI_TAG) == __builtin_offsetof(wasmpi_status, tag),
-               "MPI_TAG");
-_Static_assert(__builtin_offsetof(MPI_Status, MPI_ERROR) ==
-                   __builtin_offsetof(wasmpi_status, error), "MPI_ERROR");
-_Static_assert(__builtin_offsetof(MPI_Status, wasmpi_count_bytes) ==
-                   __builtin_offsetof(wasmpi_status, count_bytes), "count");
-_Static_assert(sizeof(int) == 4 && sizeof(long) == 4 && sizeof(long long) == 8,
-               "mpi.h maps C's integer types for wasm32");
+/* The host writes a status as wasmpi_status: MPI_Status must have its layout. */
+#define WASMPI_SAME_FIELD(mpi, abi) \
+  (__builtin_offsetof(MPI_Status, mpi) == __builtin_offsetof(wasmpi_status, abi))
+__extension__ _Static_assert(sizeof(MPI_Status) == sizeof(wasmpi_status), "MPI_Status size");
+__extension__ _Static_assert(WASMPI_SAME_FIELD(MPI_SOURCE, source), "MPI_SOURCE");
+__extension__ _Static_assert(WASMPI_SAME_FIELD(MPI_TAG, tag), "MPI_TAG");
+__extension__ _Static_assert(WASMPI_SAME_FIELD(MPI_ERROR, error), "MPI_ERROR");
+__extension__ _Static_assert(WASMPI_SAME_FIELD(wasmpi_count_bytes, count_bytes), "count");
+#undef WASMPI_SAME_FIELD
+__extension__ _Static_assert(sizeof(int) == 4 && sizeof(long) == 4 && sizeof(long long) == 8,
+                             "mpi.h maps C's integer types as wasm32 lays them out");
 
 #define MPI_SUCCESS WASMPI_SUCCESS
 #define MPI_ERR_BUFFER WASMPI_ERR_BUFFER
@@ -165,8 +165,10 @@ static inline void wasmpi_mpi_empty_status(MPI_Status *status) {
 static inline int MPI_Init(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
-  // Lines come out as they are printed, as under mpirun (which gives ranks a terminal), so
-  // that output is not held back until the rank ends or lost when another rank fails.
+  /*
+   * Lines come out as they are printed, as under mpirun (which gives ranks a terminal), so
+   * that output is not held back until the rank ends or lost when another rank fails.
+   */
   setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
   wasmpi_mpi_state = 1;
   return MPI_SUCCESS;

@@ -95,11 +95,11 @@ typedef struct wasmpi_status {
   int32_t error;
   int32_t count_bytes;
 } wasmpi_status;
-_Static_assert(__builtin_offsetof(wasmpi_status, source) == 0, "wasmpi_status.source");
-_Static_assert(__builtin_offsetof(wasmpi_status, tag) == 4, "wasmpi_status.tag");
-_Static_assert(__builtin_offsetof(wasmpi_status, error) == 8, "wasmpi_status.error");
-_Static_assert(__builtin_offsetof(wasmpi_status, count_bytes) == 12, "wasmpi_status.count_bytes");
-_Static_assert(sizeof(wasmpi_status) == 16, "wasmpi_status size");
+__extension__ _Static_assert(__builtin_offsetof(wasmpi_status, source) == 0, "status layout");
+__extension__ _Static_assert(__builtin_offsetof(wasmpi_status, tag) == 4, "status layout");
+__extension__ _Static_assert(__builtin_offsetof(wasmpi_status, error) == 8, "status layout");
+__extension__ _Static_assert(__builtin_offsetof(wasmpi_status, count_bytes) == 12, "status layout");
+__extension__ _Static_assert(sizeof(wasmpi_status) == 16, "status layout");
 
 #define WASMPI_IMPORT(name) __attribute__((import_module("wasmpi"), import_name(name)))
 
