@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { CompileError } from "wasmpi";
+import { abi, CompileError } from "wasmpi";
 import { cli, describeJob, examplePath, job, kernel, root, sorted } from "./helpers.js";
 
 const cExample = (name: string): string => `${root}examples/c/${name}.c`;
@@ -107,6 +107,26 @@ cTest("examples/c/pi.c takes the number of intervals from its arguments", async 
   assert.ok(Math.abs(Number(m[1]) - sum / n) < 1e-13, `${m[1]} for ${sum / n}`);
   assert.match(out.lines[1] as string, /^100 intervals on 2 ranks, /);
 });
+
+cTest(
+  "a C kernel imports only what a rank provides: env.memory, WASI preview1 and the ABI table's functions",
+  async () => {
+    const module = new WebAssembly.Module(
+      (await kernel(cKernel("mpi_api"))) as Uint8Array<ArrayBuffer>,
+    );
+    const imports = WebAssembly.Module.imports(module);
+    for (const entry of imports) {
+      const where = `${entry.module}.${entry.name} (${entry.kind})`;
+      if (entry.kind === "memory")
+        assert.equal([entry.module, entry.name], ["env", "memory"], where);
+      else if (entry.module === abi.MODULE) assert.ok(entry.name in abi.FUNCTIONS, where);
+      else assert.is(entry.module, "wasi_snapshot_preview1", where);
+    }
+    assert.ok(imports.filter((i) => i.module === abi.MODULE).length > 20);
+    const exports = WebAssembly.Module.exports(module).map((e) => e.name);
+    assert.ok(exports.includes("_start"), exports.join(", "));
+  },
+);
 
 for (const np of [1, 2, 3, 4]) {
   cTest(`mpi.h's calls give MPI's results on ${np} rank${np > 1 ? "s" : ""}`, async () => {
