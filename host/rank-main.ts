@@ -13,7 +13,7 @@ import type { FromRank, InitMessage, ToRank } from "./protocol.js";
 export interface Wasi {
   readonly imports: Record<string, unknown>;
   /** Runs the command's `_start`; returns its exit code (proc_exit or 0). */
-  start(instance: WebAssembly.Instance): number;
+  start(instance: { readonly exports: WebAssembly.Exports }): number;
   /** Gives the CPU to another runnable thread (sched_yield), where the runtime can. */
   readonly yieldCpu?: () => void;
 }
@@ -77,6 +77,7 @@ class LineSink {
 export function rankMain(platform: RankPlatform): void {
   let runtime: RankRuntime | null = null;
   let instance: WebAssembly.Instance | null = null;
+  let memory: WebAssembly.Memory | null = null;
   let wasi: Wasi | null = null;
   const sinks = { 1: new LineSink(1, platform.post), 2: new LineSink(2, platform.post) } as const;
 
@@ -84,7 +85,7 @@ export function rankMain(platform: RankPlatform): void {
     wasi = platform.wasi(message.args, message.env);
     const rt = new RankRuntime(message.setup, wasi.yieldCpu ?? null);
     runtime = rt;
-    const memory = message.setup.memories[message.setup.rank] as WebAssembly.Memory;
+    memory = message.setup.memories[message.setup.rank] as WebAssembly.Memory;
     const wasiImports = { ...wasi.imports, fd_write: stdioWrite(rt, wasi.imports.fd_write, sinks) };
     const imports: WebAssembly.Imports = {
       env: { memory },
@@ -99,7 +100,13 @@ export function rankMain(platform: RankPlatform): void {
     rt.started();
     let result: FromRank;
     try {
-      const code = (wasi as Wasi).start(instance as WebAssembly.Instance);
+      // WASI finds the memory among the exports; a module that imports its memory need not
+      // export it too (AssemblyScript does, clang's wasm-ld 14 cannot).
+      const exports = {
+        ...(instance as WebAssembly.Instance).exports,
+        memory: memory as WebAssembly.Memory,
+      };
+      const code = (wasi as Wasi).start({ exports: exports as WebAssembly.Exports });
       result = { type: "exit", code };
     } catch (error) {
       result = describeFailure(error);

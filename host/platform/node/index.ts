@@ -10,6 +10,7 @@ import {
   runJob,
 } from "../../launcher.js";
 import { compileKernel } from "./compile.js";
+import { compileCKernel } from "./compile-c.js";
 import { nodePlatform } from "./platform.js";
 
 export * as abi from "../../abi.js";
@@ -17,11 +18,12 @@ export { JobAborted, MpiError, RankFailure } from "../../engine/errors.js";
 export type { JobResult, Kernel, RankResult, RunOptions, Stream } from "../../launcher.js";
 export { LaunchError } from "../../launcher.js";
 export { CompileError, compileKernel } from "./compile.js";
+export { clangArguments, compileCKernel } from "./compile-c.js";
 
 /**
  * Runs `kernel` on `options.np` ranks and resolves when every rank has ended. The kernel is
- * Wasm bytes, a compiled module, or a path or file URL to a .wasm file or to AssemblyScript
- * source (.ts), which is compiled with wasmpi's settings and cached.
+ * Wasm bytes, a compiled module, or a path or file URL to a .wasm file, to AssemblyScript
+ * source (.ts) or to C source (.c), which is compiled with wasmpi's settings and cached.
  */
 export async function run(kernel: Kernel, options: RunOptions = {}): Promise<JobResult> {
   return runJob(await load(kernel), options, nodePlatform);
@@ -41,6 +43,7 @@ async function load(kernel: Kernel): Promise<Uint8Array | WebAssembly.Module> {
   if (kernel instanceof ArrayBuffer) return new Uint8Array(kernel);
   const path = kernel instanceof URL ? fileURLToPath(kernel) : kernel;
   if (path.endsWith(".ts")) return compileKernel(path);
+  if (path.endsWith(".c")) return compileCKernel(path);
   try {
     return await readFile(path);
   } catch (error) {
