@@ -231,7 +231,7 @@ A kernel is a WebAssembly module that is a WASI command:
 Building such a module:
 
 - AssemblyScript: the package's \`asconfig.json\` (\`--importMemory --sharedMemory --maximumMemory N --enable threads\`, the WASI shim, \`--exportStart _start\`).
-- C with clang and wasi-libc: \`clang --target=wasm32-wasi -matomics -mbulk-memory -Wl,--import-memory,--shared-memory,--max-memory=N\` (add \`-Wl,--no-check-features\` when the wasi-libc was built without atomics; that is safe because only one thread runs in a rank's memory), and declare each import with \`__attribute__((import_module("${MODULE}"), import_name("send")))\`.
+- C with clang and wasi-libc: \`clang --target=wasm32-wasi -matomics -mbulk-memory -Wl,--import-memory,--shared-memory,--max-memory=N\` (add \`-Wl,--no-check-features\` when the wasi-libc was built without atomics; that is safe because only one thread runs in a rank's memory), and declare each import with \`__attribute__((import_module("${MODULE}"), import_name("send")))\`, as the package's \`include/wasmpi.h\` does for every function (with \`include/mpi.h\`, MPI's C calls over them). Such a module does not export its memory: a host whose WASI looks for the memory among the exports must put it there.
 
 ## Calling conventions
 

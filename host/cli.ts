@@ -5,10 +5,10 @@ import { LaunchError, type RunOptions } from "./launcher.js";
 import { CompileError } from "./platform/node/compile.js";
 import { runWithOutput } from "./platform/node/index.js";
 
-const USAGE = `Usage: wasmpi run [options] <kernel.wasm | kernel.ts> [-- args...]
+const USAGE = `Usage: wasmpi run [options] <kernel.wasm | kernel.ts | kernel.c> [-- args...]
 
-Runs a WebAssembly MPI kernel as N ranks. AssemblyScript source (.ts) is compiled with
-wasmpi's settings first (cached by content).
+Runs a WebAssembly MPI kernel as N ranks. AssemblyScript source (.ts) and C source (.c,
+with clang and wasi-libc) are compiled with wasmpi's settings first (cached by content).
 
 Options:
   -n, -np, --np N      number of ranks (default 1)
@@ -111,7 +111,7 @@ function parse(argv: readonly string[]): Command | "help" | "version" {
     }
   }
   if (kernel === undefined)
-    throw new UsageError("no kernel given (a .wasm file or AssemblyScript .ts source)");
+    throw new UsageError("no kernel given (a .wasm file, AssemblyScript .ts or C .c source)");
   return { kernel, options, tagOutput };
 }
 

@@ -292,7 +292,7 @@ function lineSplitter(onOutput: NonNullable<RunOptions["onOutput"]>): OutputByte
 }
 
 const NOT_SHARED =
-  "the kernel does not import a shared memory: compile it with wasmpi's asconfig.json (asc --config node_modules/wasmpi/asconfig.json) or run the .ts source with `wasmpi run`";
+  "the kernel does not import a shared memory: compile it with wasmpi's asconfig.json (asc --config node_modules/wasmpi/asconfig.json), link C with -Wl,--import-memory,--shared-memory,--max-memory=N (README: C kernels), or run the .ts or .c source with `wasmpi run`";
 
 async function prepare(
   kernel: Uint8Array | WebAssembly.Module,

@@ -12,7 +12,7 @@ import type { FromRank, InitMessage, ToRank } from "./protocol.js";
 export interface Wasi {
   readonly imports: Record<string, unknown>;
   /** Runs the command's `_start`; returns its exit code (proc_exit or 0). */
-  start(instance: WebAssembly.Instance): number;
+  start(instance: { readonly exports: WebAssembly.Exports }): number;
   /** Gives the CPU to another runnable thread (sched_yield), where the runtime can. */
   readonly yieldCpu?: () => void;
 }
@@ -84,8 +84,7 @@ export function rankMain(platform: RankPlatform): void {
       ...(wasi.yieldCpu ? { yieldCpu: wasi.yieldCpu } : {}),
     });
     rank = joined;
-    const memory = new LinearMemory(joined.memory);
-    const fdWrite = stdioWrite(memory, wasi.imports.fd_write, sinks);
+    const fdWrite = stdioWrite(new LinearMemory(joined.memory), wasi.imports.fd_write, sinks);
     const wasiImports = { ...wasi.imports, fd_write: fdWrite } as WebAssembly.ModuleImports;
     instance = new WebAssembly.Instance(
       message.module,
@@ -95,12 +94,15 @@ export function rankMain(platform: RankPlatform): void {
 
   const start = (): void => {
     const run = wasi as Wasi;
-    const kernel = instance as WebAssembly.Instance;
+    const joined = rank as WasmpiRank;
+    // WASI finds the memory among the exports; a module that imports its memory need not
+    // export it too (AssemblyScript does, clang's wasm-ld 14 cannot).
+    const exports = { ...(instance as WebAssembly.Instance).exports, memory: joined.memory };
     const {
       ending,
       unfinishedRequests: pending,
       trace,
-    } = (rank as WasmpiRank).run(() => run.start(kernel));
+    } = joined.run(() => run.start({ exports: exports as WebAssembly.Exports }));
     sinks[1].flush();
     sinks[2].flush();
     if (pending.length > 0) {

@@ -25,8 +25,11 @@ parentPort.once("message", ({ setup, module, args }) => {
     module,
     rank.importObject({ env, wasi_snapshot_preview1: wasi.wasiImport }),
   );
+  // The shim finds the memory among the exports; a kernel that imports its memory (a C
+  // kernel) need not export it, so hand it over.
+  const exports = { ...instance.exports, memory: rank.memory };
   // run() marks the rank running, then finished or failed, so its peers never wait in vain.
-  const { ending } = rank.run(() => wasi.start(instance));
+  const { ending } = rank.run(() => wasi.start({ exports }));
   parentPort.postMessage({ type: "ended", ending });
   parentPort.close();
 });

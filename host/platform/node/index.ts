@@ -11,6 +11,7 @@ import {
 } from "../../launcher.js";
 import type { ChromeTrace } from "../../trace/chrome.js";
 import { compileKernel } from "./compile.js";
+import { compileCKernel } from "./compile-c.js";
 import { nodePlatform } from "./platform.js";
 import { openTraceFile } from "./trace-file.js";
 
@@ -26,11 +27,12 @@ export { type ChromeTrace, chromeTrace, type TraceEvent } from "../../trace/chro
 export type { RankTrace } from "../../trace/recorder.js";
 export { type MemoryImport, memoryImport } from "../../wasm-binary.js";
 export { CompileError, compileKernel } from "./compile.js";
+export { clangArguments, compileCKernel } from "./compile-c.js";
 
 /**
  * Runs `kernel` on `options.np` ranks and resolves when every rank has ended. The kernel is
- * Wasm bytes, a compiled module, or a path or file URL to a .wasm file or to AssemblyScript
- * source (.ts), which is compiled with wasmpi's settings and cached.
+ * Wasm bytes, a compiled module, or a path or file URL to a .wasm file, to AssemblyScript
+ * source (.ts) or to C source (.c), which is compiled with wasmpi's settings and cached.
  */
 export async function run(kernel: Kernel, options: RunOptions = {}): Promise<JobResult> {
   return withTraceFile(options, async (o) => runJob(await load(kernel), o, nodePlatform));
@@ -80,6 +82,7 @@ async function load(kernel: Kernel): Promise<Uint8Array | WebAssembly.Module> {
   if (kernel instanceof ArrayBuffer) return new Uint8Array(kernel);
   const path = kernel instanceof URL ? fileURLToPath(kernel) : kernel;
   if (path.endsWith(".ts")) return compileKernel(path);
+  if (path.endsWith(".c")) return compileCKernel(path);
   try {
     return await readFile(path);
   } catch (error) {
