@@ -124,11 +124,15 @@ function renderFunction(name: string, spec: FunctionSpec): string {
   }
   out.push(
     "",
-    spec.result === "i32"
-      ? "Returns SUCCESS (0) or an error code."
-      : spec.result === "f64"
-        ? "Returns the value; cannot fail."
-        : "Does not return: the host unwinds the kernel.",
+    spec.endsJob
+      ? spec.result === "i32"
+        ? "Does not return: the host unwinds the kernel. Returns an error code only for an invalid argument."
+        : "Does not return: the host unwinds the kernel."
+      : spec.result === "i32"
+        ? "Returns SUCCESS (0) or an error code."
+        : spec.result === "f64"
+          ? "Returns the value; cannot fail."
+          : "Returns nothing.",
   );
   return out.join("\n");
 }

@@ -32,6 +32,8 @@ export interface FunctionSpec {
   readonly result: ResultType;
   /** Whether the call can wait for another rank. */
   readonly blocks: boolean;
+  /** The call ends the job and never returns (but with an error code for invalid arguments). */
+  readonly endsJob?: boolean;
   readonly doc: string;
 }
 
@@ -671,6 +673,7 @@ export const FUNCTIONS = {
     params: [comm, { name: "errorcode", type: "i32", doc: "exit code of the job" }],
     result: "i32",
     blocks: false,
+    endsJob: true,
     doc: "Ends every rank of the job; the job exits with `errorcode`. Does not return.",
   },
   wtime: {
@@ -707,6 +710,7 @@ export const FUNCTIONS = {
     ],
     result: "void",
     blocks: false,
+    endsJob: true,
     doc: "Ends the job because `call` returned `code`; the report names the call and the reason recorded when the error was returned. Does not return.",
   },
   panic: {
@@ -716,6 +720,7 @@ export const FUNCTIONS = {
     ],
     result: "void",
     blocks: false,
+    endsJob: true,
     doc: "Ends the job with a failure the kernel describes itself (abort(), a type mismatch). Does not return.",
   },
 } as const satisfies Record<string, FunctionSpec>;
