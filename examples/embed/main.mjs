@@ -1,6 +1,7 @@
 // Runs kernel.ts as N ranks in a host of our own, built on wasmpi's embedding entry points:
 //   node examples/embed/main.mjs [ranks] [intervals]
 // createJob makes the ranks' shared memories; each worker joins with joinJob (see rank.mjs).
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { compileKernel, createJob, memoryImport } from "wasmpi";
@@ -11,7 +12,8 @@ const intervals = process.argv[3] ?? "1000000";
 const bytes = await compileKernel(fileURLToPath(new URL("./kernel.ts", import.meta.url)));
 const module = await WebAssembly.compile(bytes);
 const { initial, maximum } = memoryImport(bytes);
-const job = createJob({ np, memory: { initial, maximum } });
+// Told the cores, the ranks of an oversubscribed job give theirs away soon when they wait.
+const job = createJob({ np, memory: { initial, maximum }, cores: availableParallelism() });
 
 function runRank(rank) {
   return new Promise((resolve) => {
