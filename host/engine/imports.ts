@@ -29,7 +29,7 @@ const utf8Encoder = new TextEncoder();
  * calls to end the job with a report naming the call.
  */
 export function buildImports(rt: RankRuntime): Record<string, Implementation> {
-  const checks = new Checks(rt.memory);
+  const checks = new Checks(rt.memory, () => rt.messenger.live.unblocked());
   const arrival: Arrival = { src: 0, tag: 0, bytes: 0 };
   const mem = rt.memory;
 
