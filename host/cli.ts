@@ -177,6 +177,11 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     }
     for (const warning of result.warnings) process.stderr.write(`wasmpi: ${warning}\n`);
+    if (result.deadlocked) {
+      process.stderr.write(
+        "wasmpi: deadlock: every running rank is blocked in a call that no pending message or peer can complete\n",
+      );
+    }
     for (const failure of result.failures) process.stderr.write(`wasmpi: ${failure}\n`);
     return result.exitCode;
   } catch (error) {

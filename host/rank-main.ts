@@ -8,6 +8,7 @@ import { JobAborted, RankFailure } from "./engine/errors.js";
 import { buildImports } from "./engine/imports.js";
 import { RankState } from "./engine/layout.js";
 import { RankRuntime } from "./engine/rank.js";
+import { blockedCall, blockedSite } from "./engine/sites.js";
 import type { FromRank, InitMessage, ToRank } from "./protocol.js";
 
 export interface Wasi {
@@ -102,7 +103,7 @@ export function rankMain(platform: RankPlatform): void {
       const code = (wasi as Wasi).start(instance as WebAssembly.Instance);
       result = { type: "exit", code };
     } catch (error) {
-      result = describeFailure(error);
+      result = describeFailure(error, rt);
     }
     sinks[1].flush();
     sinks[2].flush();
@@ -135,8 +136,12 @@ export function rankMain(platform: RankPlatform): void {
   });
 }
 
-function describeFailure(error: unknown): FromRank {
-  if (error instanceof JobAborted) return { type: "aborted" };
+function describeFailure(error: unknown, rt: RankRuntime): FromRank {
+  if (error instanceof JobAborted) {
+    const site = blockedSite(rt.ctrl, rt.layout.rank(rt.rank) >> 2);
+    if (site === null) return { type: "aborted" };
+    return { type: "aborted", blocked: blockedCall(site, (handle) => commName(rt, handle)) };
+  }
   if (error instanceof RankFailure) {
     return { type: "failed", message: error.message, exitCode: error.exitCode };
   }
@@ -147,6 +152,15 @@ function describeFailure(error: unknown): FromRank {
     return { type: "failed", message: `trap: stack overflow${wasmFrame(error)}`, exitCode: 1 };
   }
   return { type: "failed", message: errorText(error), exitCode: 1 };
+}
+
+/** A communicator by its name and origin (`#3 (Split of COMM_WORLD)`), for reports. */
+function commName(rt: RankRuntime, handle: number): string {
+  try {
+    return rt.comms.get(handle).name.replace(/^comm /, "");
+  } catch {
+    return `#${handle}`;
+  }
 }
 
 /** " in <function>" for the innermost Wasm frame of a trap, when the stack names one. */
