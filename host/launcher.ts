@@ -285,6 +285,7 @@ export async function runJob(
         epoch,
         hostname: platform.hostname,
         wtick: platform.wtick,
+        maxMemoryPages: maximum,
       };
       worker.post({
         type: "init",

@@ -107,7 +107,10 @@ export function rankMain(platform: RankPlatform): void {
     }
     sinks[1].flush();
     sinks[2].flush();
-    const pending = result.type === "exit" ? rt.requests.pending() : [];
+    // A non-zero exit fails the job: it ends it first, so that ranks waiting for this one
+    // unwind quietly instead of reporting that it ended.
+    const normal = result.type === "exit" && result.code === 0;
+    const pending = normal ? rt.requests.pending() : [];
     if (pending.length > 0) {
       const n = pending.length;
       platform.post({
@@ -115,7 +118,7 @@ export function rankMain(platform: RankPlatform): void {
         message: `ended with ${n} request${n === 1 ? "" : "s"} never completed (Wait or Test each one): ${pending.slice(0, 4).join("; ")}${n > 4 ? `; and ${n - 4} more` : ""}`,
       });
     }
-    rt.ended(result.type === "exit" ? RankState.FINISHED : RankState.FAILED);
+    rt.ended(normal ? RankState.FINISHED : RankState.FAILED);
     platform.post(result);
     platform.close();
   };
@@ -146,12 +149,25 @@ function describeFailure(error: unknown, rt: RankRuntime): FromRank {
     return { type: "failed", message: error.message, exitCode: error.exitCode };
   }
   if (error instanceof WebAssembly.RuntimeError) {
-    return { type: "failed", message: `trap: ${error.message}${wasmFrame(error)}`, exitCode: 1 };
+    const frame = wasmFrame(error);
+    if (error.message === "unreachable" && frame.startsWith(" in ~lib/rt/")) {
+      return { type: "failed", message: outOfMemory(rt), exitCode: 1 };
+    }
+    return { type: "failed", message: `trap: ${error.message}${frame}`, exitCode: 1 };
   }
   if (error instanceof RangeError && /call stack/i.test(error.message)) {
     return { type: "failed", message: `trap: stack overflow${wasmFrame(error)}`, exitCode: 1 };
   }
   return { type: "failed", message: errorText(error), exitCode: 1 };
+}
+
+/**
+ * AssemblyScript's allocator traps (`unreachable` in ~lib/rt) when memory.grow is refused: the
+ * rank's memory is at its cap, or the next block would pass it.
+ */
+function outOfMemory(rt: RankRuntime): string {
+  const mib = (bytes: number) => `${Math.round((bytes / 2 ** 20) * 10) / 10} MiB`;
+  return `out of memory: the allocator could not grow the memory beyond ${mib(rt.memory.byteLength)} (the cap is ${mib(rt.maxMemoryPages * 65536)}: --max-memory, or the kernel's maximum)`;
 }
 
 /** A communicator by its name and origin (`#3 (Split of COMM_WORLD)`), for reports. */
