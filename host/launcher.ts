@@ -36,7 +36,10 @@ export interface RunOptions {
 export interface RankResult {
   rank: number;
   exitCode: number;
-  /** How the rank ended. "aborted": ended because another rank failed or the job timed out. */
+  /**
+   * How the rank ended. "failed" also for each rank blocked in a deadlock; "aborted": ended
+   * because another rank failed or the job timed out.
+   */
   status: "exited" | "failed" | "aborted";
   /**
    * Why it failed (for a deadlock: `Call: deadlock (what it waits for)`), or where it was when
@@ -158,6 +161,7 @@ export async function runJob(
     let ending = false;
     let timedOut = false;
     let deadlocked = false;
+    const deadlockLines: (string | undefined)[] = [];
     let finished = false;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     let deadline: ReturnType<typeof setTimeout> | undefined;
@@ -181,10 +185,7 @@ export async function runJob(
         (r, rank): RankResult => r ?? { rank, exitCode: 1, status: "aborted" },
       );
       // A deadlock's lines come in rank order, not in the order the ranks unwound.
-      if (deadlocked) {
-        const blocked = ranks.filter((r) => r.status === "failed");
-        failures.push(...blocked.map((r) => `rank ${r.rank}: ${r.error}`));
-      }
+      for (const line of deadlockLines) if (line !== undefined) failures.push(line);
       resolve({ exitCode, ranks, timedOut, deadlocked, failures, warnings });
     };
 
@@ -207,6 +208,7 @@ export async function runJob(
       const where = blocked ?? whereRankIs(ctrl, lay.rank(rank) >> 2);
       if (deadlocked && typeof where !== "string") {
         const error = `${where.call}: deadlock (${where.detail})`;
+        deadlockLines[rank] = `rank ${rank}: ${error}`;
         settle(rank, { rank, exitCode: 1, status: "failed", error });
         return;
       }
