@@ -18,8 +18,11 @@ Options:
   -h, --help           show this help
   -v, --version        show the version
 
+A job whose running ranks are all blocked for good (a deadlock) is stopped at once, with a
+line per rank naming the call it waits in.
+
 Exit code: 0 when every rank ends normally; the failing rank's code (Abort(code), a
-non-zero exit) or 1 on failure; 124 on timeout; 2 for a bad command line.`;
+non-zero exit) or 1 on failure or deadlock; 124 on timeout; 2 for a bad command line.`;
 
 class UsageError extends Error {}
 

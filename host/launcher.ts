@@ -23,7 +23,10 @@ export interface RunOptions {
   env?: Readonly<Record<string, string>>;
   /** Receives every output line of every rank, without its newline. */
   onOutput?: (rank: number, stream: Stream, line: string) => void;
-  /** Stop the job after this many milliseconds; it ends with exit code 124. */
+  /**
+   * Stop the job after this many milliseconds; it ends with exit code 124, and each rank's
+   * `error` says where it was (`Recv: blocked (source=1, tag=0, comm=COMM_WORLD)`).
+   */
   timeoutMs?: number;
   /** Cap on each rank's memory, in 64 KiB pages (at most what the kernel declares). */
   maxMemoryPages?: number;
