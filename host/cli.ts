@@ -20,8 +20,11 @@ Options:
   -h, --help           show this help
   -v, --version        show the version
 
+A job whose running ranks are all blocked for good (a deadlock) is stopped at once, with a
+line per rank naming the call it waits in.
+
 Exit code: 0 when every rank ends normally; the failing rank's code (Abort(code), a
-non-zero exit) or 1 on failure; 124 on timeout; 2 for a bad command line.`;
+non-zero exit) or 1 on failure or deadlock; 124 on timeout; 2 for a bad command line.`;
 
 class UsageError extends Error {}
 
@@ -187,6 +190,11 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     }
     for (const warning of result.warnings) process.stderr.write(`wasmpi: ${warning}\n`);
+    if (result.deadlocked) {
+      process.stderr.write(
+        "wasmpi: deadlock: every running rank is blocked in a call that no pending message or peer can complete\n",
+      );
+    }
     for (const failure of result.failures) process.stderr.write(`wasmpi: ${failure}\n`);
     return result.exitCode;
   } catch (error) {

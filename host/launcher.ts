@@ -4,8 +4,8 @@
  * first failure, enforce the deadline, and collect exit codes.
  */
 import { createJob } from "./embed/job.js";
-import { BLOCKING_CALLS, RankState, RankWord } from "./engine/layout.js";
-import { describe } from "./engine/sites.js";
+import { DeadlockWatch } from "./engine/deadlock.js";
+import { type BlockedCall, whereRankIs } from "./engine/sites.js";
 import type { FromRank, ToRank } from "./protocol.js";
 import { type ChromeTrace, chromeTrace } from "./trace/chrome.js";
 import type { RankTrace } from "./trace/recorder.js";
@@ -24,7 +24,10 @@ export interface RunOptions {
   env?: Readonly<Record<string, string>>;
   /** Receives every output line of every rank, without its newline. */
   onOutput?: (rank: number, stream: Stream, line: string) => void;
-  /** Stop the job after this many milliseconds; it ends with exit code 124. */
+  /**
+   * Stop the job after this many milliseconds; it ends with exit code 124, and each rank's
+   * `error` says where it was (`Recv: blocked (source=1, tag=0, comm=COMM_WORLD)`).
+   */
   timeoutMs?: number;
   /** Cap on each rank's memory, in 64 KiB pages (at most what the kernel declares). */
   maxMemoryPages?: number;
@@ -43,9 +46,15 @@ export interface RunOptions {
 export interface RankResult {
   rank: number;
   exitCode: number;
-  /** How the rank ended. "aborted": ended because another rank failed or the job timed out. */
+  /**
+   * How the rank ended. "failed" also for each rank blocked in a deadlock; "aborted": ended
+   * because another rank failed or the job timed out.
+   */
   status: "exited" | "failed" | "aborted";
-  /** Why it failed, or where it was when the job timed out. */
+  /**
+   * Why it failed (for a deadlock: `Call: deadlock (what it waits for)`), or where it was when
+   * the job timed out (`Call: blocked (what it waits for)`).
+   */
   error?: string;
 }
 
@@ -54,7 +63,12 @@ export interface JobResult {
   ranks: RankResult[];
   /** Whether the job was stopped by its deadline. */
   timedOut: boolean;
-  /** The failures in the order they happened, as `rank R: reason` lines. */
+  /** Whether the job was stopped because no running rank could go on. */
+  deadlocked: boolean;
+  /**
+   * The failures in the order they happened, as `rank R: reason` lines; for a deadlock, one
+   * line per blocked rank, in rank order.
+   */
   failures: string[];
   /** Things done wrong that did not fail the job (requests never completed), as `rank R: ...`. */
   warnings: string[];
@@ -89,6 +103,12 @@ export class LaunchError extends Error {
 
 /** How long ranks get to unwind after a failure before their workers are terminated. */
 const GRACE_MS = 300;
+/**
+ * How often the launcher looks for a deadlock, and how long every running rank must stay
+ * stuck before it is declared (see deadlock.ts): reported well within a second.
+ */
+const DEADLOCK_POLL_MS = 100;
+const DEADLOCK_GRACE_MS = 300;
 
 export async function runJob(
   kernel: Uint8Array | WebAssembly.Module,
@@ -143,15 +163,26 @@ export async function runJob(
     let ready = 0;
     let ending = false;
     let timedOut = false;
+    let deadlocked = false;
+    const deadlockLines: (string | undefined)[] = [];
     let finished = false;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     let deadline: ReturnType<typeof setTimeout> | undefined;
+    const deadlocks = new DeadlockWatch(ctrl, lay, DEADLOCK_GRACE_MS);
+    const deadlockPoll = setInterval(() => {
+      if (!ending && deadlocks.poll(performance.now())) {
+        deadlocked = true;
+        exitCode = 1;
+        endJob();
+      }
+    }, DEADLOCK_POLL_MS);
 
     const finish = (): void => {
       if (finished) return;
       finished = true;
       clearTimeout(graceTimer);
       clearTimeout(deadline);
+      clearInterval(deadlockPoll);
       for (const w of workers) w.terminate();
       const ranks = results.map(
         (r, rank): RankResult => r ?? { rank, exitCode: 1, status: "aborted" },
@@ -163,7 +194,9 @@ export async function runJob(
           warnings.push(`the trace callback failed: ${(error as Error).message}`);
         }
       }
-      resolve({ exitCode, ranks, timedOut, failures, warnings });
+      // A deadlock's lines come in rank order, not in the order the ranks unwound.
+      for (const line of deadlockLines) if (line !== undefined) failures.push(line);
+      resolve({ exitCode, ranks, timedOut, deadlocked, failures, warnings });
     };
 
     const settle = (rank: number, result: RankResult): void => {
@@ -172,13 +205,36 @@ export async function runJob(
       if (++settled === np) finish();
     };
 
+    /**
+     * How a rank that unwound when the job ended (`blocked`: the call it was in, as it said;
+     * null if it did not answer) is reported: where it was blocked when the job was stopped for
+     * a deadlock or its deadline, as the rank or else its block in the control memory says.
+     */
+    const stopped = (rank: number, blocked: BlockedCall | null): void => {
+      if (!deadlocked && !timedOut) {
+        settle(rank, { rank, exitCode: 1, status: "aborted" });
+        return;
+      }
+      const where = blocked ?? whereRankIs(ctrl, lay.rank(rank) >> 2);
+      if (deadlocked && typeof where !== "string") {
+        const error = `${where.call}: deadlock (${where.detail})`;
+        deadlockLines[rank] = `rank ${rank}: ${error}`;
+        settle(rank, { rank, exitCode: 1, status: "failed", error });
+        return;
+      }
+      const error = typeof where === "string" ? where : `${where.call}: blocked (${where.detail})`;
+      settle(rank, { rank, exitCode: timedOut ? 124 : 1, status: "aborted", error });
+    };
+
     /** Ends the job: every waiting rank unwinds, the rest are terminated after a grace. */
     const endJob = (): void => {
       if (ending) return;
       ending = true;
+      clearInterval(deadlockPoll);
       job.abort();
       graceTimer = setTimeout(() => {
-        for (let r = 0; r < np; r++) settle(r, { rank: r, exitCode: 1, status: "aborted" });
+        for (let r = 0; r < np; r++) if (results[r] === undefined) stopped(r, null);
+        finish();
       }, GRACE_MS);
     };
 
@@ -211,7 +267,7 @@ export async function runJob(
           fail(rank, message.message, message.exitCode);
           return;
         case "aborted":
-          settle(rank, { rank, exitCode: 1, status: "aborted" });
+          stopped(rank, message.blocked ?? null);
           return;
         case "setup-failed":
           fail(rank, `cannot start the kernel: ${message.message}`, 1);
@@ -239,45 +295,14 @@ export async function runJob(
 
     if (options.timeoutMs !== undefined) {
       deadline = setTimeout(() => {
+        // A job already ending for another cause ends with that cause.
+        if (ending) return;
         timedOut = true;
         exitCode = 124;
-        const seconds = (options.timeoutMs as number) / 1000;
-        for (let r = 0; r < np; r++) {
-          if (results[r] !== undefined) continue;
-          const where = whereIs(ctrl, lay.rank(r) >> 2);
-          results[r] = {
-            rank: r,
-            exitCode: 124,
-            status: "aborted",
-            error: `${where} when the job timed out after ${seconds} s`,
-          };
-        }
         endJob();
-        finish();
       }, options.timeoutMs);
     }
   });
-}
-
-/** Where a rank is, read from its block in the control memory. */
-function whereIs(ctrl: Int32Array, block: number): string {
-  const state = Atomics.load(ctrl, block + RankWord.STATE);
-  if (state === RankState.STARTING) return "still starting";
-  if (state >= RankState.FINISHED) return "finished";
-  const call = BLOCKING_CALLS[Atomics.load(ctrl, block + RankWord.CALL)];
-  if (call === undefined) return "running (not in a wasmpi call)";
-  const site = {
-    call,
-    sending: Atomics.load(ctrl, block + RankWord.SENDING) !== 0,
-    peer: ctrl[block + RankWord.PEER] as number,
-    tag: ctrl[block + RankWord.TAG] as number,
-    comm: ctrl[block + RankWord.COMM] as number,
-  };
-  return `blocked in ${call}(${describe(site)}, comm=${commName(site.comm)})`;
-}
-
-function commName(handle: number): string {
-  return handle === 1 ? "COMM_WORLD" : handle === 2 ? "COMM_SELF" : `#${handle}`;
 }
 
 /** Adapts raw output to the line callback of the host API. */

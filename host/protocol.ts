@@ -1,5 +1,6 @@
 /** Messages between the launcher and a rank's worker. */
 import type { RankSetup } from "./engine/rank.js";
+import type { BlockedCall } from "./engine/sites.js";
 import type { RankTrace } from "./trace/recorder.js";
 
 export interface InitMessage {
@@ -29,5 +30,8 @@ export type FromRank =
   | { readonly type: "exit"; readonly code: number }
   /** The rank ended the job: a fatal error, abort(), Abort(code), a trap. */
   | { readonly type: "failed"; readonly message: string; readonly exitCode: number }
-  /** The rank unwound because another rank ended the job. */
-  | { readonly type: "aborted" };
+  /**
+   * The rank unwound because the job was ended (another rank failed, a deadlock, the deadline),
+   * and the call it was blocked in, if any.
+   */
+  | { readonly type: "aborted"; readonly blocked?: BlockedCall };

@@ -1,27 +1,58 @@
 /** How a rank's program ended, told from what `_start` returned or threw. */
 import { JobAborted, RankFailure } from "../engine/errors.js";
+import type { RankRuntime } from "../engine/rank.js";
+import { type BlockedCall, blockedCall, blockedSite } from "../engine/sites.js";
 
 export type RankEnding =
   /** The program returned, or called proc_exit. */
   | { readonly type: "exit"; readonly code: number }
   /** The rank ended the job: a fatal error, abort(), Abort(code), a trap. */
   | { readonly type: "failed"; readonly message: string; readonly exitCode: number }
-  /** The rank unwound because the job was ended elsewhere. */
-  | { readonly type: "aborted" };
+  /**
+   * The rank unwound because the job was ended (another rank failed, a deadlock, the
+   * deadline), and the call it was blocked in, if any.
+   */
+  | { readonly type: "aborted"; readonly blocked?: BlockedCall };
 
 /** The ending of a program that threw `error` out of the kernel. */
-export function describeFailure(error: unknown): RankEnding {
-  if (error instanceof JobAborted) return { type: "aborted" };
+export function describeFailure(error: unknown, rt: RankRuntime): RankEnding {
+  if (error instanceof JobAborted) {
+    const site = blockedSite(rt.ctrl, rt.layout.rank(rt.rank) >> 2);
+    if (site === null) return { type: "aborted" };
+    return { type: "aborted", blocked: blockedCall(site, (handle) => commName(rt, handle)) };
+  }
   if (error instanceof RankFailure) {
     return { type: "failed", message: error.message, exitCode: error.exitCode };
   }
   if (error instanceof WebAssembly.RuntimeError) {
-    return { type: "failed", message: `trap: ${error.message}${wasmFrame(error)}`, exitCode: 1 };
+    const frame = wasmFrame(error);
+    if (error.message === "unreachable" && frame.startsWith(" in ~lib/rt/")) {
+      return { type: "failed", message: outOfMemory(rt), exitCode: 1 };
+    }
+    return { type: "failed", message: `trap: ${error.message}${frame}`, exitCode: 1 };
   }
   if (error instanceof RangeError && /call stack/i.test(error.message)) {
     return { type: "failed", message: `trap: stack overflow${wasmFrame(error)}`, exitCode: 1 };
   }
   return { type: "failed", message: errorText(error), exitCode: 1 };
+}
+
+/**
+ * AssemblyScript's allocator traps (`unreachable` in ~lib/rt) when memory.grow is refused: the
+ * rank's memory is at its cap, or the next block would pass it.
+ */
+function outOfMemory(rt: RankRuntime): string {
+  const mib = (bytes: number) => `${Math.round((bytes / 2 ** 20) * 10) / 10} MiB`;
+  return `out of memory: the allocator could not grow the memory beyond ${mib(rt.memory.byteLength)} (the cap is ${mib(rt.maxMemoryPages * 65536)}: --max-memory, or the kernel's maximum)`;
+}
+
+/** A communicator by its name and origin (`#3 (Split of COMM_WORLD)`), for reports. */
+function commName(rt: RankRuntime, handle: number): string {
+  try {
+    return rt.comms.get(handle).name.replace(/^comm /, "");
+  } catch {
+    return `#${handle}`;
+  }
 }
 
 /** " in <function>" for the innermost Wasm frame of a trap, when the stack names one. */

@@ -101,6 +101,7 @@ export class SharedJob {
       epoch: performance.timeOrigin + performance.now(),
       hostname: options.hostname ?? "localhost",
       wtick: options.wtick ?? 1e-6,
+      maxMemoryPages: memory.maximum,
     };
   }
 

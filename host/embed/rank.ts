@@ -97,10 +97,13 @@ export class WasmpiRank {
     try {
       ending = { type: "exit", code: main() ?? 0 };
     } catch (error) {
-      ending = describeFailure(error);
+      ending = describeFailure(error, rt);
     }
-    const unfinishedRequests = ending.type === "exit" ? rt.requests.pending() : [];
-    rt.ended(ending.type === "exit" ? RankState.FINISHED : RankState.FAILED);
+    // A non-zero exit fails the job: it ends it first, so that ranks waiting for this one
+    // unwind quietly instead of reporting that it ended.
+    const normal = ending.type === "exit" && ending.code === 0;
+    const unfinishedRequests = normal ? rt.requests.pending() : [];
+    rt.ended(normal ? RankState.FINISHED : RankState.FAILED);
     return { ending, unfinishedRequests, trace: this.#recorder?.take() ?? null };
   }
 }

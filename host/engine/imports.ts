@@ -33,7 +33,7 @@ export function buildImports(
   /** Where the blocking receives and probes leave what matched (a tracer reads it). */
   arrival: Arrival = { src: 0, tag: 0, bytes: 0 },
 ): Record<FunctionName, Implementation> {
-  const checks = new Checks(rt.memory);
+  const checks = new Checks(rt.memory, () => rt.messenger.live.unblocked());
   const mem = rt.memory;
 
   const statusAt = (ptr: number) => checks.status(ptr);
