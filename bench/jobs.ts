@@ -1,7 +1,9 @@
 // Whole-job benchmarks, wall time as a user sees it: `wasmpi run -n N kernel.wasm` from the
 // moment the CLI is started until it has exited.
 //
-//   start-up   an empty job (bench/kernels/empty.ts: asks its rank, ends) at 1, 2 and 4 ranks
+//   start-up   an empty job (bench/kernels/empty.ts: asks its rank, ends) at 1, 2 and 4 ranks,
+//              against the same in C (bench/c/empty.c) under `mpirun --mca pml ob1 -n N` when
+//              Open MPI is installed
 //   examples   each tutorial port in examples/ at 2 and 4 ranks, against the tutorial's Python
 //              program (bench/python/tutorial/*.py, verbatim from the seed) under
 //              `mpirun --mca pml ob1 -n N /usr/bin/python3`, when mpi4py is installed
@@ -41,7 +43,7 @@ import {
   python,
   wasmpi,
 } from "./lib/implementations.js";
-import { type Figures, type JobsRun, jobsReport } from "./lib/jobs-report.js";
+import { type Figures, type Impl, type JobsRun, jobsReport } from "./lib/jobs-report.js";
 import { busyWarning, cpuSnapshot, describeMachine, othersBusy } from "./lib/machine.js";
 import { buildDir, rawResultsDir, repoRoot, resultsDir } from "./lib/paths.js";
 import { spread } from "./lib/samples.js";
@@ -114,7 +116,7 @@ function parseArgs(argv: readonly string[]): Options | string | null {
 interface Case {
   readonly group: string;
   readonly ranks: number;
-  readonly impl: "wasmpi" | "mpi4py";
+  readonly impl: Impl;
   readonly command: Command;
   readonly expect: RegExp;
 }
@@ -144,14 +146,32 @@ async function compileAll(): Promise<Map<string, string>> {
   return wasm;
 }
 
-function cases(wasm: Map<string, string>, withPython: boolean): Case[] {
-  const list: Case[] = STARTUP_RANKS.map((ranks) => ({
-    group: "start-up",
-    ranks,
-    impl: "wasmpi",
-    command: wasmpiJob(wasm.get("empty") as string, ranks),
-    expect: /^/,
-  }));
+function cases(
+  wasm: Map<string, string>,
+  withPython: boolean,
+  withC: boolean,
+  options: Options,
+): Case[] {
+  const list: Case[] = STARTUP_RANKS.flatMap((ranks): Case[] => [
+    ...(withC
+      ? [
+          {
+            group: "start-up",
+            ranks,
+            impl: "openmpi",
+            command: openmpi.command("empty", ranks, [], options.timeoutSeconds),
+            expect: /^/,
+          } as const,
+        ]
+      : []),
+    {
+      group: "start-up",
+      ranks,
+      impl: "wasmpi",
+      command: wasmpiJob(wasm.get("empty") as string, ranks),
+      expect: /^/,
+    },
+  ]);
   for (const example of EXAMPLES) {
     for (const ranks of EXAMPLE_RANKS) {
       if (withPython) {
@@ -220,7 +240,11 @@ async function main(options: Options): Promise<number> {
   }
   const missing = mpi4pyUnavailable();
   const notes: string[] = [];
-  if (missing !== null) notes.push(`mpi4py not available (${missing}): timing wasmpi alone.`);
+  if (missing !== null)
+    notes.push(`mpi4py not available (${missing}): examples timed on wasmpi alone.`);
+  const cMissing = openmpi.prepare("empty");
+  if (cMissing !== null)
+    notes.push(`Open MPI C not available (${cMissing}): start-up timed on wasmpi alone.`);
   progress("compiling the kernels once, before any timing (compile time is not in the figures)");
   const wasm = await compileAll();
   const machine = await describeMachine();
@@ -228,7 +252,7 @@ async function main(options: Options): Promise<number> {
   if (busy !== null) notes.push(busy);
   for (const note of notes) progress(note);
 
-  const all = cases(wasm, missing === null);
+  const all = cases(wasm, missing === null, cMissing === null, options);
   const records = new Map<Case, CaseRecord>(
     all.map((c) => [c, { seconds: [], jobs: 0, disturbed: 0, problems: [] }]),
   );

@@ -8,6 +8,15 @@
 /** Module name of every wasmpi import. */
 export const MODULE = "wasmpi";
 
+/** Where a kernel imports its linear memory: shared, with a maximum, one per rank. */
+export const MEMORY_IMPORT = { module: "env", name: "memory" } as const;
+
+/** The WASI version a kernel's stdio, arguments, environment and exit go through. */
+export const WASI_MODULE = "wasi_snapshot_preview1";
+
+/** The export the host calls to run a rank's program (a WASI command's entry). */
+export const START_EXPORT = "_start";
+
 /** Wasm value types as a kernel declares them: `ptr` is an i32 address in the rank's memory. */
 export type ParamType = "i32" | "ptr" | "f64";
 export type ResultType = "i32" | "f64" | "void";
@@ -23,6 +32,8 @@ export interface FunctionSpec {
   readonly result: ResultType;
   /** Whether the call can wait for another rank. */
   readonly blocks: boolean;
+  /** The call ends the job and never returns (but with an error code for invalid arguments). */
+  readonly endsJob?: boolean;
   readonly doc: string;
 }
 
@@ -46,6 +57,31 @@ export const ErrorCode = {
   ERR_PROC_FAILED: 75,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** What each error code reports; every one ends the job (errors are fatal). */
+export const ERROR_MEANINGS: Readonly<Record<keyof typeof ErrorCode, string>> = {
+  SUCCESS: "The call did what it says.",
+  ERR_BUFFER:
+    "A pointer range lies outside the calling rank's memory, a root's buffer is missing, or IN_PLACE is passed where it is not allowed.",
+  ERR_COUNT: "A count, length or displacement is negative, or larger than a rank's memory.",
+  ERR_TYPE:
+    "A datatype code is invalid, or the send and receive datatypes of one call differ in size.",
+  ERR_TAG: "A tag lies outside 0..TAG_UB (ANY_TAG is allowed only where a receive matches).",
+  ERR_COMM: "A communicator handle is invalid, COMM_NULL, freed, or cannot be freed.",
+  ERR_RANK: "A destination or source rank lies outside the communicator.",
+  ERR_REQUEST:
+    "A request handle is invalid (completed, freed or never created), too many requests are pending, or a pending receive is freed.",
+  ERR_ROOT: "A root rank lies outside the communicator.",
+  ERR_OP: "An op code is invalid, or the op is not defined on the datatype.",
+  ERR_ARG:
+    "Counts disagree between ranks of a collective, a color is invalid, or another argument is wrong.",
+  ERR_TRUNCATE: "A message is longer than the receive buffer.",
+  ERR_OTHER: "A limit was reached: too many communicators, or too many large sends pending.",
+  ERR_INTERN:
+    "A peer broke the protocol (published a range outside its memory, or went on after a failed collective).",
+  ERR_PROC_FAILED:
+    "A peer the call waits for has ended, so the call can never complete (a receive from a rank that finished without sending, a collective a rank never called).",
+};
 
 export const ERROR_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
   Object.entries(ErrorCode).map(([name, code]) => [code, name]),
@@ -81,6 +117,21 @@ export const DATATYPE_SIZES: Readonly<Record<number, number>> = {
   [Datatype.DOUBLE]: 8,
 };
 
+/** The C type of each datatype's elements (little-endian, two's complement, IEEE 754). */
+export const DATATYPE_C_TYPES: Readonly<Record<keyof typeof Datatype, string>> = {
+  BYTE: "unsigned char (raw bytes)",
+  INT8_T: "int8_t",
+  UINT8_T: "uint8_t",
+  INT16_T: "int16_t",
+  UINT16_T: "uint16_t",
+  INT32_T: "int32_t",
+  UINT32_T: "uint32_t",
+  INT64_T: "int64_t",
+  UINT64_T: "uint64_t",
+  FLOAT: "float",
+  DOUBLE: "double",
+};
+
 export const DATATYPE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
   Object.entries(Datatype).map(([name, code]) => [code, name]),
 );
@@ -99,6 +150,20 @@ export const Op = {
   BXOR: 10,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
+
+/** What each op computes, element by element. */
+export const OP_MEANINGS: Readonly<Record<keyof typeof Op, string>> = {
+  SUM: "a + b",
+  PROD: "a × b",
+  MIN: "the smaller (NaN if either is NaN; -0 below +0)",
+  MAX: "the larger (NaN if either is NaN; +0 above -0)",
+  LAND: "1 if both are non-zero, else 0",
+  LOR: "1 if either is non-zero, else 0",
+  LXOR: "1 if exactly one is non-zero, else 0",
+  BAND: "bitwise and",
+  BOR: "bitwise or",
+  BXOR: "bitwise exclusive or",
+};
 
 export const OP_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
   Object.entries(Op).map(([name, code]) => [code, name]),
@@ -130,6 +195,36 @@ export const Status = {
   COUNT_BYTES: 12,
   SIZE: 16,
 } as const;
+
+/** What the special values mean where a call takes them. */
+export const SPECIAL_VALUE_MEANINGS = {
+  ANY_SOURCE: "as a receive's source: match a message from any rank",
+  ANY_TAG: "as a receive's tag: match a message with any tag",
+  PROC_NULL:
+    "as a destination or source: do nothing and succeed at once (a receive reports source PROC_NULL, tag ANY_TAG, 0 bytes)",
+  UNDEFINED:
+    "as `comm_split`'s color: join no group (COMM_NULL comes back); from `waitany`: no request was active",
+  TAG_UB: "the largest tag a message may carry",
+  IN_PLACE:
+    "as a collective's send buffer (the address 0xffffffff): this rank's contribution is already in the receive buffer (MPI_IN_PLACE)",
+} as const;
+
+/** What each predefined communicator handle stands for. */
+export const COMM_MEANINGS: Readonly<Record<keyof typeof Comm, string>> = {
+  NULL: "no communicator (`comm_split` with color UNDEFINED); every call rejects it",
+  WORLD: "every rank of the job, numbered 0..size-1",
+  SELF: "the calling rank alone",
+  FREED:
+    "what a kernel may set a freed handle to; every call rejects it with a clear reason (handles 3 and up are those of `comm_split` and `comm_dup`, reused once freed)",
+};
+
+/** What each field of the status record holds (i32, little-endian). */
+export const STATUS_MEANINGS: Readonly<Record<Exclude<keyof typeof Status, "SIZE">, string>> = {
+  SOURCE: "rank of the sender in the receive's communicator (PROC_NULL for a PROC_NULL source)",
+  TAG: "tag of the message",
+  ERROR: "always SUCCESS (a failed call returns its error code instead)",
+  COUNT_BYTES: "length of the message in bytes (divide by the datatype's size for a count)",
+};
 
 const comm: Param = { name: "comm", type: "i32", doc: "communicator handle" };
 const root: Param = {
@@ -578,6 +673,7 @@ export const FUNCTIONS = {
     params: [comm, { name: "errorcode", type: "i32", doc: "exit code of the job" }],
     result: "i32",
     blocks: false,
+    endsJob: true,
     doc: "Ends every rank of the job; the job exits with `errorcode`. Does not return.",
   },
   wtime: {
@@ -614,6 +710,7 @@ export const FUNCTIONS = {
     ],
     result: "void",
     blocks: false,
+    endsJob: true,
     doc: "Ends the job because `call` returned `code`; the report names the call and the reason recorded when the error was returned. Does not return.",
   },
   panic: {
@@ -623,6 +720,7 @@ export const FUNCTIONS = {
     ],
     result: "void",
     blocks: false,
+    endsJob: true,
     doc: "Ends the job with a failure the kernel describes itself (abort(), a type mismatch). Does not return.",
   },
 } as const satisfies Record<string, FunctionSpec>;

@@ -5,21 +5,26 @@ import { LaunchError, type RunOptions } from "./launcher.js";
 import { CompileError } from "./platform/node/compile.js";
 import { runWithOutput } from "./platform/node/index.js";
 
-const USAGE = `Usage: wasmpi run [options] <kernel.wasm | kernel.ts> [-- args...]
+const USAGE = `Usage: wasmpi run [options] <kernel.wasm | kernel.ts | kernel.c> [-- args...]
 
-Runs a WebAssembly MPI kernel as N ranks. AssemblyScript source (.ts) is compiled with
-wasmpi's settings first (cached by content).
+Runs a WebAssembly MPI kernel as N ranks. AssemblyScript source (.ts) and C source (.c,
+with clang and wasi-libc) are compiled with wasmpi's settings first (cached by content).
 
 Options:
   -n, -np, --np N      number of ranks (default 1)
   --tag-output         prefix every output line with [R] (R = rank)
   --timeout SECONDS    stop the job after SECONDS, say where each rank is blocked, exit 124
   --max-memory MIB     cap each rank's memory at MIB mebibytes
+  --trace FILE         write every wasmpi call of every rank to FILE (Chrome trace
+                       format: open it in ui.perfetto.dev or chrome://tracing)
   -h, --help           show this help
   -v, --version        show the version
 
+A job whose running ranks are all blocked for good (a deadlock) is stopped at once, with a
+line per rank naming the call it waits in.
+
 Exit code: 0 when every rank ends normally; the failing rank's code (Abort(code), a
-non-zero exit) or 1 on failure; 124 on timeout; 2 for a bad command line.`;
+non-zero exit) or 1 on failure or deadlock; 124 on timeout; 2 for a bad command line.`;
 
 class UsageError extends Error {}
 
@@ -87,6 +92,14 @@ function parse(argv: readonly string[]): Command | "help" | "version" {
         options.maxMemoryPages = mib * 16;
         break;
       }
+      case "--trace": {
+        const file = take(flag);
+        if (file === "" || file.startsWith("-")) {
+          throw new UsageError(`--trace takes the path of the file to write, got '${file}'`);
+        }
+        options.trace = file;
+        break;
+      }
       case "-h":
       case "--help":
         return "help";
@@ -101,7 +114,7 @@ function parse(argv: readonly string[]): Command | "help" | "version" {
     }
   }
   if (kernel === undefined)
-    throw new UsageError("no kernel given (a .wasm file or AssemblyScript .ts source)");
+    throw new UsageError("no kernel given (a .wasm file, AssemblyScript .ts or C .c source)");
   return { kernel, options, tagOutput };
 }
 
@@ -177,6 +190,11 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     }
     for (const warning of result.warnings) process.stderr.write(`wasmpi: ${warning}\n`);
+    if (result.deadlocked) {
+      process.stderr.write(
+        "wasmpi: deadlock: every running rank is blocked in a call that no pending message or peer can complete\n",
+      );
+    }
     for (const failure of result.failures) process.stderr.write(`wasmpi: ${failure}\n`);
     return result.exitCode;
   } catch (error) {

@@ -3,9 +3,11 @@
  * start one worker per rank (init → ready → start), route output, end every rank on the
  * first failure, enforce the deadline, and collect exit codes.
  */
-import type { WaitSite } from "./engine/sites.js";
+import type { BlockedCall } from "./engine/sites.js";
 import type { FromRank, ToRank } from "./protocol.js";
 import { sharedMemories } from "./shared-link.js";
+import { type ChromeTrace, chromeTrace } from "./trace/chrome.js";
+import type { RankTrace } from "./trace/recorder.js";
 import { type MemoryImport, memoryImport } from "./wasm-binary.js";
 
 export type Stream = "stdout" | "stderr";
@@ -21,7 +23,10 @@ export interface RunOptions {
   env?: Readonly<Record<string, string>>;
   /** Receives every output line of every rank, without its newline. */
   onOutput?: (rank: number, stream: Stream, line: string) => void;
-  /** Stop the job after this many milliseconds; it ends with exit code 124. */
+  /**
+   * Stop the job after this many milliseconds; it ends with exit code 124, and each rank's
+   * `error` says where it was (`Recv: blocked (source=1, tag=0, comm=COMM_WORLD)`).
+   */
   timeoutMs?: number;
   /** Cap on each rank's memory, in 64 KiB pages (at most what the kernel declares). */
   maxMemoryPages?: number;
@@ -29,14 +34,26 @@ export interface RunOptions {
   eagerLimit?: number;
   /** Bytes of each pair's ring (a power of two). */
   ringBytes?: number;
+  /**
+   * Record every wasmpi call of every rank, in the Chrome trace event format (Perfetto,
+   * chrome://tracing): a function receives the trace when the job ends; a path (Node only)
+   * is where the trace file is written. Ranks stopped by a timeout leave no record.
+   */
+  trace?: string | ((trace: ChromeTrace) => void);
 }
 
 export interface RankResult {
   rank: number;
   exitCode: number;
-  /** How the rank ended. "aborted": ended because another rank failed or the job timed out. */
+  /**
+   * How the rank ended. "failed" also for each rank blocked in a deadlock; "aborted": ended
+   * because another rank failed or the job timed out.
+   */
   status: "exited" | "failed" | "aborted";
-  /** Why it failed, or where it was when the job timed out. */
+  /**
+   * Why it failed (for a deadlock: `Call: deadlock (what it waits for)`), or where it was when
+   * the job timed out (`Call: blocked (what it waits for)`).
+   */
   error?: string;
 }
 
@@ -45,7 +62,12 @@ export interface JobResult {
   ranks: RankResult[];
   /** Whether the job was stopped by its deadline. */
   timedOut: boolean;
-  /** The failures in the order they happened, as `rank R: reason` lines. */
+  /** Whether the job was stopped because no running rank could go on. */
+  deadlocked: boolean;
+  /**
+   * The failures in the order they happened, as `rank R: reason` lines; for a deadlock, one
+   * line per blocked rank, in rank order.
+   */
   failures: string[];
   /** Things done wrong that did not fail the job (requests never completed), as `rank R: ...`. */
   warnings: string[];
@@ -73,8 +95,8 @@ export interface JobShape {
   readonly memory: { readonly initial: number; readonly maximum: number };
   readonly options: RunOptions;
   readonly platform: HostPlatform;
-  /** The job's start, in ms since the Unix epoch. */
-  readonly epoch: number;
+  /** Whether the ranks record their calls for a trace. */
+  readonly trace: boolean;
 }
 
 /** How the ranks of one job reach one another, as the launcher sees it. */
@@ -83,10 +105,15 @@ export interface JobLink {
   init(rank: number): { message: ToRank; transfer?: Transferable[] };
   /** Makes every rank that waits for another unwind: the job is ending. */
   abort(workers: readonly RankWorker[]): void;
-  /** Where rank `rank` is, for the report of a timeout. */
-  where(rank: number): string;
+  /**
+   * Polled: true once every rank still running (`running(r)`) has been stuck for a grace
+   * period, so that none can act for another.
+   */
+  deadlocked(now: number, running: (rank: number) => boolean): boolean;
+  /** Where rank `rank` is, when it did not say itself as the job ended. */
+  where(rank: number): BlockedCall | string;
   /** A rank said where it has been waiting (null: it went on). */
-  blocked?(rank: number, site: WaitSite | null): void;
+  blocked?(rank: number, call: BlockedCall | null): void;
 }
 
 export interface RankWorker {
@@ -106,6 +133,8 @@ export class LaunchError extends Error {
 
 /** How long ranks get to unwind after a failure before their workers are terminated. */
 const GRACE_MS = 300;
+/** How often the launcher looks for a deadlock (each link declares one within a second). */
+const DEADLOCK_POLL_MS = 100;
 
 export async function runJob(
   kernel: Uint8Array | WebAssembly.Module,
@@ -117,6 +146,12 @@ export async function runJob(
   if (!Number.isInteger(np) || np < 1 || np > 1024) {
     throw new LaunchError(`the number of ranks must be an integer from 1 to 1024, got ${np}`);
   }
+  if (typeof options.trace === "string") {
+    throw new LaunchError(
+      `a trace file (${options.trace}) can be written under Node only; pass a function to receive the trace`,
+    );
+  }
+  const onTrace = options.trace;
   const { module, mem } = await prepare(kernel);
   const declared = mem.maximum ?? 65536;
   const maximum = Math.min(declared, options.maxMemoryPages ?? declared);
@@ -125,9 +160,9 @@ export async function runJob(
       `the memory cap of ${maximum} pages is below the ${mem.initial} pages the kernel needs at start`,
     );
   }
-  const epoch = performance.timeOrigin + performance.now();
-  const shape = { np, module, memory: { initial: mem.initial, maximum }, options, platform, epoch };
-  const link = (platform.link ?? sharedMemories)(shape);
+  const memory = { initial: mem.initial, maximum };
+  const trace = onTrace !== undefined;
+  const link = (platform.link ?? sharedMemories)({ np, module, memory, options, platform, trace });
 
   const write: OutputBytes =
     outputBytes ??
@@ -141,24 +176,45 @@ export async function runJob(
     let settled = 0;
     const failures: string[] = [];
     const warnings: string[] = [];
+    const traces: RankTrace[] = [];
     let exitCode = 0;
     let ready = 0;
     let ending = false;
     let timedOut = false;
+    let deadlocked = false;
+    const deadlockLines: (string | undefined)[] = [];
     let finished = false;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     let deadline: ReturnType<typeof setTimeout> | undefined;
+    const running = (rank: number): boolean => results[rank] === undefined;
+    const deadlockPoll = setInterval(() => {
+      if (!ending && link.deadlocked(performance.now(), running)) {
+        deadlocked = true;
+        exitCode = 1;
+        endJob();
+      }
+    }, DEADLOCK_POLL_MS);
 
     const finish = (): void => {
       if (finished) return;
       finished = true;
       clearTimeout(graceTimer);
       clearTimeout(deadline);
+      clearInterval(deadlockPoll);
       for (const w of workers) w.terminate();
       const ranks = results.map(
         (r, rank): RankResult => r ?? { rank, exitCode: 1, status: "aborted" },
       );
-      resolve({ exitCode, ranks, timedOut, failures, warnings });
+      if (onTrace !== undefined) {
+        try {
+          onTrace(chromeTrace(traces, np));
+        } catch (error) {
+          warnings.push(`the trace callback failed: ${(error as Error).message}`);
+        }
+      }
+      // A deadlock's lines come in rank order, not in the order the ranks unwound.
+      for (const line of deadlockLines) if (line !== undefined) failures.push(line);
+      resolve({ exitCode, ranks, timedOut, deadlocked, failures, warnings });
     };
 
     const settle = (rank: number, result: RankResult): void => {
@@ -167,13 +223,36 @@ export async function runJob(
       if (++settled === np) finish();
     };
 
+    /**
+     * How a rank that unwound when the job ended (`blocked`: the call it was in, as it said;
+     * null if it did not answer) is reported: where it was blocked when the job was stopped for
+     * a deadlock or its deadline, as the rank or else its block in the control memory says.
+     */
+    const stopped = (rank: number, blocked: BlockedCall | null): void => {
+      if (!deadlocked && !timedOut) {
+        settle(rank, { rank, exitCode: 1, status: "aborted" });
+        return;
+      }
+      const where = blocked ?? link.where(rank);
+      if (deadlocked && typeof where !== "string") {
+        const error = `${where.call}: deadlock (${where.detail})`;
+        deadlockLines[rank] = `rank ${rank}: ${error}`;
+        settle(rank, { rank, exitCode: 1, status: "failed", error });
+        return;
+      }
+      const error = typeof where === "string" ? where : `${where.call}: blocked (${where.detail})`;
+      settle(rank, { rank, exitCode: timedOut ? 124 : 1, status: "aborted", error });
+    };
+
     /** Ends the job: every waiting rank unwinds, the rest are terminated after a grace. */
     const endJob = (): void => {
       if (ending) return;
       ending = true;
+      clearInterval(deadlockPoll);
       link.abort(workers);
       graceTimer = setTimeout(() => {
-        for (let r = 0; r < np; r++) settle(r, { rank: r, exitCode: 1, status: "aborted" });
+        for (let r = 0; r < np; r++) if (results[r] === undefined) stopped(r, null);
+        finish();
       }, GRACE_MS);
     };
 
@@ -195,6 +274,9 @@ export async function runJob(
         case "warning":
           warnings.push(`rank ${rank}: ${message.message}`);
           return;
+        case "trace":
+          traces.push(message.trace);
+          return;
         case "exit":
           if (message.code === 0) settle(rank, { rank, exitCode: 0, status: "exited" });
           else fail(rank, `exited with code ${message.code}`, message.code);
@@ -203,13 +285,13 @@ export async function runJob(
           fail(rank, message.message, message.exitCode);
           return;
         case "aborted":
-          settle(rank, { rank, exitCode: 1, status: "aborted" });
+          stopped(rank, message.blocked ?? null);
           return;
         case "setup-failed":
           fail(rank, `cannot start the kernel: ${message.message}`, 1);
           return;
         case "blocked":
-          link.blocked?.(rank, message.site);
+          link.blocked?.(rank, message.blocked);
           return;
       }
     };
@@ -228,21 +310,11 @@ export async function runJob(
 
     if (options.timeoutMs !== undefined) {
       deadline = setTimeout(() => {
+        // A job already ending for another cause ends with that cause.
+        if (ending) return;
         timedOut = true;
         exitCode = 124;
-        const seconds = (options.timeoutMs as number) / 1000;
-        for (let r = 0; r < np; r++) {
-          if (results[r] !== undefined) continue;
-          const where = link.where(r);
-          results[r] = {
-            rank: r,
-            exitCode: 124,
-            status: "aborted",
-            error: `${where} when the job timed out after ${seconds} s`,
-          };
-        }
         endJob();
-        finish();
       }, options.timeoutMs);
     }
   });
@@ -260,7 +332,7 @@ function lineSplitter(onOutput: NonNullable<RunOptions["onOutput"]>): OutputByte
 }
 
 const NOT_SHARED =
-  "the kernel does not import a shared memory: compile it with wasmpi's asconfig.json (asc --config node_modules/wasmpi/asconfig.json) or run the .ts source with `wasmpi run`";
+  "the kernel does not import a shared memory: compile it with wasmpi's asconfig.json (asc --config node_modules/wasmpi/asconfig.json), link C with -Wl,--import-memory,--shared-memory,--max-memory=N (README: C kernels), or run the .ts or .c source with `wasmpi run`";
 
 async function prepare(
   kernel: Uint8Array | WebAssembly.Module,

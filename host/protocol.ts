@@ -1,6 +1,7 @@
 /** Messages between the launcher and a rank's worker. */
 import type { RankSetup } from "./engine/rank.js";
-import type { WaitSite } from "./engine/sites.js";
+import type { BlockedCall } from "./engine/sites.js";
+import type { RankTrace } from "./trace/recorder.js";
 
 export interface InitMessage {
   readonly type: "init";
@@ -8,6 +9,8 @@ export interface InitMessage {
   readonly module: WebAssembly.Module;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** Record every wasmpi call and post the record before the rank's ending. */
+  readonly trace: boolean;
 }
 
 /**
@@ -50,14 +53,19 @@ export type FromRank =
   | { readonly type: "output"; readonly fd: 1 | 2; readonly bytes: Uint8Array }
   /** Something the kernel did wrong that does not fail the job; posted before it ends. */
   | { readonly type: "warning"; readonly message: string }
+  /** The rank's calls, when the job is traced; posted before the rank's ending. */
+  | { readonly type: "trace"; readonly trace: RankTrace }
   /** The program returned, or called proc_exit. */
   | { readonly type: "exit"; readonly code: number }
   /** The rank ended the job: a fatal error, abort(), Abort(code), a trap. */
   | { readonly type: "failed"; readonly message: string; readonly exitCode: number }
-  /** The rank unwound because another rank ended the job. */
-  | { readonly type: "aborted" }
   /**
-   * Where the rank has been waiting for a while (null: it went on), for the report of a timeout;
-   * said only by ranks that share no memory with the launcher.
+   * The rank unwound because the job was ended (another rank failed, a deadlock, the deadline),
+   * and the call it was blocked in, if any.
    */
-  | { readonly type: "blocked"; readonly site: WaitSite | null };
+  | { readonly type: "aborted"; readonly blocked?: BlockedCall }
+  /**
+   * The call the rank has been waiting in for a while (null: it went on), for the reports of a
+   * deadlock or a timeout; said only by ranks that share no memory with the launcher.
+   */
+  | { readonly type: "blocked"; readonly blocked: BlockedCall | null };

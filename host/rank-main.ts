@@ -3,18 +3,16 @@
  * kernel with the WASI and wasmpi imports, wait for the start signal, run `_start`, and say
  * how it ended. The platform supplies the message port and the WASI implementation.
  */
-import { MODULE } from "./abi.js";
-import { JobAborted, RankFailure } from "./engine/errors.js";
-import { buildImports } from "./engine/imports.js";
-import { RankState } from "./engine/layout.js";
-import type { LinearMemory } from "./engine/memory.js";
-import { RankRuntime } from "./engine/rank.js";
+import { WASI_MODULE } from "./abi.js";
+import { errorText } from "./embed/ending.js";
+import { joinJob, type WasmpiRank } from "./embed/rank.js";
+import { LinearMemory } from "./engine/memory.js";
 import type { FromRank, InitMessage, ToRank } from "./protocol.js";
 
 export interface Wasi {
   readonly imports: Record<string, unknown>;
   /** Runs the command's `_start`; returns its exit code (proc_exit or 0). */
-  start(instance: WebAssembly.Instance): number;
+  start(instance: { readonly exports: WebAssembly.Exports }): number;
   /** Gives the CPU to another runnable thread (sched_yield), where the runtime can. */
   readonly yieldCpu?: () => void;
 }
@@ -27,8 +25,6 @@ export interface RankPlatform {
   /** Called once the rank has said how it ended. */
   close(): void;
 }
-
-const WASI_MODULE = "wasi_snapshot_preview1";
 
 /** Collects a file descriptor's bytes and posts them a whole line at a time. */
 export class LineSink {
@@ -76,40 +72,44 @@ export class LineSink {
 }
 
 export function rankMain(platform: RankPlatform): void {
-  let runtime: RankRuntime | null = null;
+  let rank: WasmpiRank | null = null;
   let instance: WebAssembly.Instance | null = null;
   let wasi: Wasi | null = null;
   const sinks = { 1: new LineSink(1, platform.post), 2: new LineSink(2, platform.post) } as const;
 
   const init = (message: InitMessage): void => {
     wasi = platform.wasi(message.args, message.env);
-    const rt = new RankRuntime(message.setup, wasi.yieldCpu ?? null);
-    runtime = rt;
-    const memory = message.setup.memories[message.setup.rank] as WebAssembly.Memory;
-    const wasiImports = { ...wasi.imports, fd_write: stdioWrite(rt, wasi.imports.fd_write, sinks) };
-    const imports: WebAssembly.Imports = {
-      env: { memory },
-      [WASI_MODULE]: wasiImports as WebAssembly.ModuleImports,
-      [MODULE]: buildImports(rt) as unknown as WebAssembly.ModuleImports,
-    };
-    instance = new WebAssembly.Instance(message.module, imports);
+    const joined = joinJob(message.setup, {
+      trace: message.trace,
+      ...(wasi.yieldCpu ? { yieldCpu: wasi.yieldCpu } : {}),
+    });
+    rank = joined;
+    const fdWrite = stdioWrite(new LinearMemory(joined.memory), wasi.imports.fd_write, sinks);
+    const wasiImports = { ...wasi.imports, fd_write: fdWrite } as WebAssembly.ModuleImports;
+    instance = new WebAssembly.Instance(
+      message.module,
+      joined.importObject({ [WASI_MODULE]: wasiImports }),
+    );
   };
 
   const start = (): void => {
-    const rt = runtime as RankRuntime;
-    rt.started();
-    let result: FromRank;
-    try {
-      const code = (wasi as Wasi).start(instance as WebAssembly.Instance);
-      result = { type: "exit", code };
-    } catch (error) {
-      result = describeFailure(error);
-    }
+    const run = wasi as Wasi;
+    const joined = rank as WasmpiRank;
+    // WASI finds the memory among the exports; a module that imports its memory need not
+    // export it too (AssemblyScript does, clang's wasm-ld 14 cannot).
+    const exports = { ...(instance as WebAssembly.Instance).exports, memory: joined.memory };
+    const {
+      ending,
+      unfinishedRequests: pending,
+      trace,
+    } = joined.run(() => run.start({ exports: exports as WebAssembly.Exports }));
     sinks[1].flush();
     sinks[2].flush();
-    if (result.type === "exit") warnPending(rt.requests.pending(), platform.post);
-    rt.ended(result.type === "exit" ? RankState.FINISHED : RankState.FAILED);
-    platform.post(result);
+    warnPending(pending, platform.post);
+    if (trace !== null) {
+      platform.post({ type: "trace", trace }, [trace.events.buffer, trace.flows.buffer]);
+    }
+    platform.post(ending);
     platform.close();
   };
 
@@ -129,7 +129,7 @@ export function rankMain(platform: RankPlatform): void {
   });
 }
 
-/** Warns of the requests a rank that returned never completed. */
+/** Warns of the requests a rank's program started and never completed. */
 export function warnPending(pending: readonly string[], post: RankPlatform["post"]): void {
   const n = pending.length;
   if (n === 0) return;
@@ -139,42 +139,12 @@ export function warnPending(pending: readonly string[], post: RankPlatform["post
   });
 }
 
-/** How a rank ended, from what `_start` threw. */
-export function describeFailure(error: unknown): FromRank {
-  if (error instanceof JobAborted) return { type: "aborted" };
-  if (error instanceof RankFailure) {
-    return { type: "failed", message: error.message, exitCode: error.exitCode };
-  }
-  if (error instanceof WebAssembly.RuntimeError) {
-    return { type: "failed", message: `trap: ${error.message}${wasmFrame(error)}`, exitCode: 1 };
-  }
-  if (error instanceof RangeError && /call stack/i.test(error.message)) {
-    return { type: "failed", message: `trap: stack overflow${wasmFrame(error)}`, exitCode: 1 };
-  }
-  return { type: "failed", message: errorText(error), exitCode: 1 };
-}
-
-/** " in <function>" for the innermost Wasm frame of a trap, when the stack names one. */
-function wasmFrame(error: Error): string {
-  for (const line of (error.stack ?? "").split("\n")) {
-    const match = /^\s*at (.*?) \(wasm:\/\//.exec(line) ?? /^\s*at (wasm:\/\/\S+)/.exec(line);
-    if (match) return ` in ${match[1]}`;
-  }
-  return "";
-}
-
-export function errorText(error: unknown): string {
-  if (error instanceof Error)
-    return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`;
-  return String(error);
-}
-
 /**
  * fd_write with stdout and stderr routed to the launcher line by line; other descriptors go
  * to the platform's WASI. Reads the iovecs itself, bounds-checked like every import.
  */
 export function stdioWrite(
-  rt: { readonly memory: LinearMemory },
+  mem: LinearMemory,
   fallback: unknown,
   sinks: Readonly<Record<1 | 2, LineSink>>,
 ): (fd: number, iovs: number, iovsLen: number, nwritten: number) => number {
@@ -185,7 +155,6 @@ export function stdioWrite(
     if (fd !== 1 && fd !== 2) {
       return typeof fallback === "function" ? fallback(fd, iovs, iovsLen, nwritten) : EBADF;
     }
-    const mem = rt.memory;
     const vecs = iovs >>> 0;
     if (iovsLen < 0 || iovsLen > 1024) return EINVAL;
     if (!mem.contains(vecs, iovsLen * 8) || !mem.contains(nwritten >>> 0, 4)) return EFAULT;

@@ -89,22 +89,23 @@ test("the job's exit code is the failing rank's Abort code", async () => {
   assert.is(out.stderr, "wasmpi: rank 1: Abort: called with error code 3 on COMM_WORLD\n");
 });
 
-test("--timeout stops a deadlocked job, says where each rank is, exits 124", async () => {
-  const out = await cli([
-    "run",
-    "-n",
-    "2",
-    "--timeout",
-    "1",
-    kernelPath("failures"),
-    "--",
-    "deadlock",
-  ]);
+test("--timeout stops a job, says where each rank is, exits 124", async () => {
+  const out = await cli(["run", "-n", "2", "--timeout", "1", kernelPath("failures"), "--", "hang"]);
   assert.is(out.code, 124);
   assert.equal(lines(out.stderr), [
     "wasmpi: the job timed out after 1 s",
-    "wasmpi: rank 0: blocked in Recv(source=1, tag=0, comm=COMM_WORLD) when the job timed out after 1 s",
-    "wasmpi: rank 1: blocked in Recv(source=0, tag=0, comm=COMM_WORLD) when the job timed out after 1 s",
+    "wasmpi: rank 0: running (not in a wasmpi call)",
+    "wasmpi: rank 1: Recv: blocked (source=0, tag=0, comm=COMM_WORLD)",
+  ]);
+});
+
+test("a deadlock stops the job with one line per rank, exit 1", async () => {
+  const out = await cli(["run", "-n", "2", kernelPath("failures"), "--", "deadlock"]);
+  assert.is(out.code, 1);
+  assert.equal(lines(out.stderr), [
+    "wasmpi: deadlock: every running rank is blocked in a call that no pending message or peer can complete",
+    "wasmpi: rank 0: Recv: deadlock (source=1, tag=0, comm=COMM_WORLD)",
+    "wasmpi: rank 1: Recv: deadlock (source=0, tag=0, comm=COMM_WORLD)",
   ]);
 });
 

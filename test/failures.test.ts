@@ -115,16 +115,19 @@ test("every rank of a failed job is reported, the cause as failed", async () => 
   );
 });
 
-test("a deadlock under a deadline reports where each rank is blocked", async () => {
-  const j = await job(failures, 2, ["deadlock"], { timeoutMs: 1000 });
-  assert.ok(j.timedOut);
+test("a job stopped by its deadline reports where each rank is", async () => {
+  const j = await job(failures, 3, ["hang"], { timeoutMs: 1000 });
+  assert.ok(j.timedOut, describeJob(j));
+  assert.not.ok(j.deadlocked, describeJob(j));
   assert.is(j.exitCode, 124);
   assert.equal(
     j.ranks.map((r) => r.error),
     [
-      "blocked in Recv(source=1, tag=0, comm=COMM_WORLD) when the job timed out after 1 s",
-      "blocked in Recv(source=0, tag=0, comm=COMM_WORLD) when the job timed out after 1 s",
+      "running (not in a wasmpi call)",
+      "Recv: blocked (source=0, tag=0, comm=COMM_WORLD)",
+      "Recv: blocked (source=0, tag=0, comm=COMM_WORLD)",
     ],
+    describeJob(j),
   );
 });
 

@@ -1,7 +1,7 @@
 /** Shared helpers of the test suites: run jobs with a deadline, collect their output. */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { compileKernel, type JobResult, type RunOptions, run } from "wasmpi";
+import { compileCKernel, compileKernel, type JobResult, type RunOptions, run } from "wasmpi";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const cliPath = fileURLToPath(new URL("../host/cli.js", import.meta.url));
@@ -11,11 +11,11 @@ export const examplePath = (name: string): string => `${root}examples/${name}.ts
 
 const compiled = new Map<string, Promise<Uint8Array>>();
 
-/** Compiles an AssemblyScript kernel once per test process (and once per content, on disk). */
+/** Compiles an AssemblyScript or C kernel once per test process (and once per content, on disk). */
 export function kernel(path: string): Promise<Uint8Array> {
   const known = compiled.get(path);
   if (known !== undefined) return known;
-  const bytes = compileKernel(path);
+  const bytes = path.endsWith(".c") ? compileCKernel(path) : compileKernel(path);
   compiled.set(path, bytes);
   return bytes;
 }

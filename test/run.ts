@@ -31,5 +31,5 @@ child.on("close", (code) => {
   process.stdout.write(
     `\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`,
   );
-  process.exitCode = code === 0 && failed === 0 && total > 0 ? 0 : 1;
+  process.exitCode = code === 0 && failed === 0 && total + skipped > 0 ? 0 : 1;
 });

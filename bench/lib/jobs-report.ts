@@ -11,11 +11,14 @@ import {
 import type { Machine } from "./machine.js";
 import type { Spread } from "./samples.js";
 
+/** Who ran a job: wasmpi, the tutorial's Python under mpi4py, or C under Open MPI. */
+export type Impl = "wasmpi" | "mpi4py" | "openmpi";
+
 /** One case's figures: wall time of its timed jobs in ms over all rounds, null on a failure. */
 export interface Figures {
   readonly group: string;
   readonly ranks: number;
-  readonly impl: "wasmpi" | "mpi4py";
+  readonly impl: Impl;
   readonly ms: Spread | null;
   /** Timed jobs run. */
   readonly jobs: number;
@@ -79,15 +82,28 @@ function goals(run: JobsRun): JobsGoal[] {
 function tables(run: JobsRun): Table[] {
   const over = `median (min–max) over ${run.options.rounds} × ${run.options.samples} timed jobs`;
   const startup: Table = {
-    title: `Start-up of an empty job (bench/kernels/empty.ts, precompiled): wall time in ms, ${over}`,
+    title: `Start-up of an empty job (bench/kernels/empty.ts, precompiled; bench/c/empty.c under Open MPI): wall time in ms, ${over}; ratio = wasmpi ÷ Open MPI C`,
     columns: [
       { header: "ranks", align: "right" },
       { header: "wasmpi ms", align: "right" },
       { header: "min–max", align: "left" },
+      { header: "Open MPI C ms", align: "right" },
+      { header: "min–max", align: "left" },
+      { header: "ratio", align: "right" },
     ],
     rows: run.figures
-      .filter((f) => f.group === "start-up")
-      .map((f) => [String(f.ranks), figure(f.ms), range(f.ms)]),
+      .filter((f) => f.group === "start-up" && f.impl === "wasmpi")
+      .map((w) => {
+        const c = find(run, "start-up", w.ranks, "openmpi");
+        return [
+          String(w.ranks),
+          figure(w.ms),
+          range(w.ms),
+          figure(c?.ms),
+          range(c?.ms),
+          formatRatio(ratioOf(w, c)),
+        ];
+      }),
   };
   const columns: Column[] = [
     { header: "program", align: "left" },
@@ -133,13 +149,13 @@ export function jobsReport(run: JobsRun): JobsReport {
   const { machine, versions, options } = run;
   const problems = run.figures.filter((f) => f.problems.length > 0);
   const lines = [
-    "# Whole jobs: start-up and the example programs, wasmpi and mpi4py",
+    "# Whole jobs: start-up and the example programs, wasmpi against Open MPI C and mpi4py",
     "",
     `Measured ${run.date} on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}), Node ${versions.node}, ${versions.wasmpi ?? "wasmpi (version unknown)"}, Open MPI ${versions.openmpi ?? "(not run)"}, mpi4py ${versions.mpi4py ?? "(not run)"}.`,
     "",
-    `${options.rounds} rounds${options.quick ? " (quick)" : ""}, ${run.minutes.toFixed(1)} minutes in all. Each round is one benny suite that runs every case in turn, mpi4py and then wasmpi for each (program, rank count); per case and round Benchmark.js runs ${options.samples} timed job(s). Before the first round every case ran once untimed. Figures are wall times of whole jobs in ms: medians over the ${options.rounds * options.samples} timed jobs of a case, with min–max.`,
+    `${options.rounds} rounds${options.quick ? " (quick)" : ""}, ${run.minutes.toFixed(1)} minutes in all. Each round is one benny suite that runs every case in turn, the comparator (Open MPI C for start-up, mpi4py for the examples) and then wasmpi for each (program, rank count); per case and round Benchmark.js runs ${options.samples} timed job(s). Before the first round every case ran once untimed. Figures are wall times of whole jobs in ms: medians over the ${options.rounds * options.samples} timed jobs of a case, with min–max.`,
     "",
-    "wasmpi: `node dist/host/cli.js run -n N bench/.build/jobs/NAME.wasm`, the kernel compiled beforehand (the figures hold no compile time). mpi4py: the tutorial's program, `mpirun --allow-run-as-root --oversubscribe --mca pml ob1 -n N /usr/bin/python3 bench/python/tutorial/NAME.py`. The examples are the tutorial's ports, mpi_array_* being mpi_numpy_*.py (10M doubles). Every job's exit code and a line of its output are checked.",
+    "wasmpi: `node dist/host/cli.js run -n N bench/.build/jobs/NAME.wasm`, the kernel compiled beforehand (the figures hold no compile time). mpi4py: the tutorial's program, `mpirun --allow-run-as-root --oversubscribe --mca pml ob1 -n N /usr/bin/python3 bench/python/tutorial/NAME.py`. The examples are the tutorial's ports, mpi_array_* being mpi_numpy_*.py (10M doubles). Open MPI C: `bench/c/empty.c` built with `mpicc -O2`, under the same mpirun. Every job's exit code and a line of its output are checked.",
     "",
     ...run.notes.map((l) => `${l}  `),
     ...(run.notes.length > 0 ? [""] : []),

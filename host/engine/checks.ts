@@ -19,11 +19,19 @@ export class Checks {
   lastCode = 0;
   lastReason = "";
 
-  constructor(readonly memory: LinearMemory) {}
+  constructor(
+    readonly memory: LinearMemory,
+    /**
+     * Called when an import returns an error: a wait it left by throwing no longer holds the
+     * rank (the kernel may go on after an error code).
+     */
+    readonly onError: () => void = () => {},
+  ) {}
 
   /** The code an MpiError stands for, kept with its reason; rethrows anything else. */
   codeOf(error: unknown): number {
     if (error instanceof MpiError) {
+      this.onError();
       this.lastCode = error.code;
       this.lastReason = error.reason;
       return error.code;

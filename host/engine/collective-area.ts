@@ -237,7 +237,8 @@ export class CollectiveArea {
     const waiter = p.waiter;
     let restingSince = NOT_RESTING;
     for (;;) {
-      waiter.watchRing(WATCH_STAGES);
+      // Once resting, the doorbell stays watched (see Liveness.resting).
+      if (restingSince === NOT_RESTING) waiter.watchRing(WATCH_STAGES);
       if (this.#spinOn(at, shift, seq)) break;
       waiter.watchDoorbell();
       const seen = waiter.current();
@@ -249,10 +250,8 @@ export class CollectiveArea {
           `rank ${peer} ended without calling ${call} (collective #${seq} on ${comm.name})`,
         );
       }
-      if (restingSince === NOT_RESTING) {
-        p.live.blockedIn({ call, peer, sending: false, tag: seq, comm: comm.handle });
-        restingSince = performance.now();
-      }
+      const site = { call, peer, sending: false, tag: seq, comm: comm.handle };
+      restingSince = p.live.resting(site, seen, restingSince);
       waiter.rest(seen, restingSince);
     }
     if (restingSince !== NOT_RESTING) p.live.unblocked();

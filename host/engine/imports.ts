@@ -28,9 +28,12 @@ const utf8Encoder = new TextEncoder();
  * rank's memory) and returns an error code; the reason is kept for `fatal`, which the kernel
  * calls to end the job with a report naming the call.
  */
-export function buildImports(rt: RankTransport): Record<string, Implementation> {
-  const checks = new Checks(rt.memory);
-  const arrival: Arrival = { src: 0, tag: 0, bytes: 0 };
+export function buildImports(
+  rt: RankTransport,
+  /** Where the blocking receives and probes leave what matched (a tracer reads it). */
+  arrival: Arrival = { src: 0, tag: 0, bytes: 0 },
+): Record<FunctionName, Implementation> {
+  const checks = new Checks(rt.memory, () => rt.messenger.live.unblocked());
   const mem = rt.memory;
 
   const statusAt = (ptr: number) => checks.status(ptr);

@@ -104,7 +104,8 @@ export class Inbox {
         this.#posted.writePost(src, ctx, tag, ptr, capacity, PostFlags.EAGER_ONLY);
         posted = true;
       }
-      waiter.watchRing(src);
+      // Once resting, the doorbell stays watched (see Liveness.resting).
+      if (restingSince === NOT_RESTING) waiter.watchRing(src);
       const state = Atomics.load(ctrl, post + Posted.STATE);
       if (state === PostState.FILLED) {
         this.#posted.takeFilled(src, out);
@@ -354,18 +355,15 @@ export class Inbox {
   }
 
   /**
-   * After a spin ran out: say where this rank waits (once per wait, for reports; never on
-   * the spinning fast path, whose cache lines peers are polling) and rest. Takes and returns
-   * the time the wait began to rest.
+   * After a spin ran out and a look found nothing with the doorbell at `seen`: give senders
+   * their ring space back, say where this rank waits (Liveness.resting) and rest. Takes and
+   * returns the time the wait began to rest.
    */
   rest(site: WaitSite, seen: number, since: number): number {
-    if (since === NOT_RESTING) {
-      this.#live.blockedIn(site);
-      since = performance.now();
-    }
     this.#d.flush();
-    this.#p.waiter.rest(seen, since);
-    return since;
+    const resting = this.#live.resting(site, seen, since);
+    this.#p.waiter.rest(seen, resting);
+    return resting;
   }
 
   /** Gives senders back released ring space (before this rank sleeps or ends). */

@@ -37,6 +37,13 @@ export const RankWord = {
   COMM: 20,
   /** 1 if the call waits on its sending side. */
   SENDING: 21,
+  /** Blocked waits the rank has begun: changes whenever it leaves one and blocks in another. */
+  WAIT: 22,
+  /**
+   * The doorbell's value when the rank last found its wait unmet. While it equals DOORBELL,
+   * nothing the wait depends on has changed since (see deadlock.ts).
+   */
+  CHECKED: 23,
 } as const;
 
 export const RankState = {

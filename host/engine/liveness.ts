@@ -1,4 +1,5 @@
 import { ANY_SOURCE, ErrorCode } from "../abi.js";
+import { NOT_RESTING } from "./doorbell.js";
 import { JobAborted, MpiError } from "./errors.js";
 import { BLOCKING_CALLS, Job, type Layout, RankState, RankWord } from "./layout.js";
 import { describe, type WaitSite } from "./sites.js";
@@ -56,14 +57,33 @@ export class Liveness {
     throw noSender(site);
   }
 
-  blockedIn(site: WaitSite): void {
+  /**
+   * The bookkeeping of a rest, after a look found the wait unmet with the doorbell at `seen`:
+   * on the wait's first rest (`since` is NOT_RESTING) says where this rank is blocked, for
+   * reports; on every rest records `seen`, for deadlock detection (see deadlock.ts). Never
+   * on the spinning fast path, whose cache lines peers are polling. Returns the time the
+   * wait began to rest.
+   *
+   * From its first rest to its end a wait must watch the doorbell, not a ring or the stage
+   * words: every change that could end it then rings the doorbell, so a doorbell still at
+   * `seen` means the wait is still unmet.
+   */
+  resting(site: WaitSite, seen: number, since: number): number {
     const ctrl = this.#ctrl;
     const b = this.#block;
+    if (since !== NOT_RESTING) {
+      if (ctrl[b + RankWord.CHECKED] !== seen) Atomics.store(ctrl, b + RankWord.CHECKED, seen);
+      return since;
+    }
     ctrl[b + RankWord.PEER] = site.peer;
     ctrl[b + RankWord.TAG] = site.tag;
     ctrl[b + RankWord.COMM] = site.comm;
     ctrl[b + RankWord.SENDING] = site.sending ? 1 : 0;
+    // CHECKED before WAIT before CALL: a reader that sees the new WAIT sees this wait's look.
+    Atomics.store(ctrl, b + RankWord.CHECKED, seen);
+    Atomics.add(ctrl, b + RankWord.WAIT, 1);
     Atomics.store(ctrl, b + RankWord.CALL, BLOCKING_CALLS.indexOf(site.call));
+    return performance.now();
   }
 
   unblocked(): void {

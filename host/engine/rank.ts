@@ -27,6 +27,8 @@ export interface RankSetup {
   readonly epoch: number;
   readonly hostname: string;
   readonly wtick: number;
+  /** The cap on each rank's memory, in 64 KiB pages. */
+  readonly maxMemoryPages: number;
 }
 
 /** One rank's side of the engine: its views of the job's memories and its messaging. */
@@ -45,6 +47,7 @@ export class RankRuntime {
   readonly requests = new Requests();
   readonly hostname: string;
   readonly wtick: number;
+  readonly maxMemoryPages: number;
   readonly #clockOffset: number;
 
   /**
@@ -93,6 +96,7 @@ export class RankRuntime {
     this.reductions = new Reductions(area);
     this.hostname = setup.hostname;
     this.wtick = setup.wtick;
+    this.maxMemoryPages = setup.maxMemoryPages;
     // Kept apart from now() so that Wtime keeps now()'s sub-microsecond precision.
     this.#clockOffset = performance.timeOrigin - setup.epoch;
   }

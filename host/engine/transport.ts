@@ -30,7 +30,7 @@ export interface RankTransport {
 export interface Sending
   extends Pick<Messenger, "send" | "postSend" | "completeSend" | "sendDone"> {
   readonly inbox: Receiving;
-  readonly live: Pick<Liveness, "ended" | "noSender">;
+  readonly live: Pick<Liveness, "ended" | "noSender" | "unblocked">;
 }
 
 export type Receiving = Pick<

@@ -80,6 +80,10 @@ if (how == "trap") {
   const buf = new Int32Array(1);
   comm.Recv(buf, (rank + 1) % size, 0);
   comm.Send(buf, (rank + 1) % size, 0);
+} else if (how == "hang") {
+  // Rank 0 computes forever; the others wait for it: no deadlock, only a deadline ends it.
+  if (rank == 0) spinForever();
+  comm.Recv(new Int32Array(1), 0, 0);
 } else {
   abort(`unknown failure '${how}'`);
 }

@@ -3,12 +3,11 @@
  * by content: a cache entry remembers the hash of every source file the compiler read, so a
  * change to any imported file, not only the entry, compiles again.
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { homedir, tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheDir, type Manifest, readCached, sha256, writeAtomically } from "./kernel-cache.js";
 
 export class CompileError extends Error {
   override readonly name = "CompileError";
@@ -48,25 +47,6 @@ function ascArguments(): string[] {
     }
   }
   return [...args, "--path", SELF];
-}
-
-function cacheDir(): string {
-  const dir = process.env.WASMPI_CACHE_DIR ?? join(homedir(), ".cache", "wasmpi");
-  try {
-    mkdirSync(dir, { recursive: true });
-    return dir;
-  } catch {
-    const fallback = join(tmpdir(), "wasmpi-cache");
-    mkdirSync(fallback, { recursive: true });
-    return fallback;
-  }
-}
-
-const sha256 = (data: string | Uint8Array): string =>
-  createHash("sha256").update(data).digest("hex");
-
-interface Manifest {
-  files: [path: string, hash: string][];
 }
 
 /** Compiles (or takes from the cache) the AssemblyScript kernel at `entry`. */
@@ -146,22 +126,4 @@ export async function compileKernel(entry: string): Promise<Uint8Array> {
 function resolveSelf(file: string): string {
   const prefix = join(SELF, "wasmpi") + sep;
   return file.startsWith(prefix) ? join(packageRoot, file.slice(prefix.length)) : file;
-}
-
-function readCached(wasmPath: string, manifestPath: string): Uint8Array | null {
-  try {
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
-    for (const [file, hash] of manifest.files) {
-      if (sha256(readFileSync(file, "utf8")) !== hash) return null;
-    }
-    return readFileSync(wasmPath);
-  } catch {
-    return null;
-  }
-}
-
-function writeAtomically(path: string, data: string | Uint8Array): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, data);
-  renameSync(temp, path);
 }

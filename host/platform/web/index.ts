@@ -17,9 +17,16 @@ import { jspi } from "./copying/jspi.js";
 import { copyingLink } from "./copying/link.js";
 
 export * as abi from "../../abi.js";
+export type { RankEnding } from "../../embed/ending.js";
+export { createJob, type JobOptions, type RankStateName, SharedJob } from "../../embed/job.js";
+export { type JoinOptions, joinJob, type RankOutcome, WasmpiRank } from "../../embed/rank.js";
 export { JobAborted, MpiError, RankFailure } from "../../engine/errors.js";
+export type { RankSetup } from "../../engine/rank.js";
 export type { JobResult, Kernel, RankResult, RunOptions, Stream } from "../../launcher.js";
 export { LaunchError } from "../../launcher.js";
+export { type ChromeTrace, chromeTrace, type TraceEvent } from "../../trace/chrome.js";
+export type { RankTrace } from "../../trace/recorder.js";
+export { type MemoryImport, memoryImport } from "../../wasm-binary.js";
 export { MAX_COPYING_RANKS } from "./copying/link.js";
 
 /**

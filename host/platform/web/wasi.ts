@@ -7,7 +7,7 @@ type ShimInstance = { exports: { memory: WebAssembly.Memory; _start: () => unkno
 
 export interface BrowserWasi extends Wasi {
   /** Points the imports at `instance` without running it (for a `_start` run some other way). */
-  bind(instance: WebAssembly.Instance): void;
+  bind(instance: { readonly exports: WebAssembly.Exports }): void;
   /** The exit code if `error` is the kernel calling proc_exit, else null. */
   exitCode(error: unknown): number | null;
 }

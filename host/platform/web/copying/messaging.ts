@@ -200,6 +200,8 @@ export class CopyingMessenger implements Sending {
       noSender: (site) => {
         throw noSender(site);
       },
+      // The replaying wrapper clears a wait once its import returns.
+      unblocked: () => {},
     };
   }
 

@@ -5,14 +5,11 @@
  * the kernel can be suspended while the rank waits.
  */
 import { MODULE } from "../../../abi.js";
+import { describeError, errorText } from "../../../embed/ending.js";
+import { JobAborted } from "../../../engine/errors.js";
+import { LinearMemory } from "../../../engine/memory.js";
 import type { CopyingInitMessage, FromRank, ToRank } from "../../../protocol.js";
-import {
-  describeFailure,
-  errorText,
-  LineSink,
-  stdioWrite,
-  warnPending,
-} from "../../../rank-main.js";
+import { LineSink, stdioWrite, warnPending } from "../../../rank-main.js";
 import type { BrowserWasi } from "../wasi.js";
 import { jspi } from "./jspi.js";
 import { CopyingRank } from "./rank.js";
@@ -43,18 +40,21 @@ export function copyingRankMain(
       );
     }
     const memory = new WebAssembly.Memory({ ...init.setup.memory, shared: true });
-    rank = new CopyingRank(init.setup, memory, (site) => scope.post({ type: "blocked", site }));
+    rank = new CopyingRank(init.setup, memory, (blocked) =>
+      scope.post({ type: "blocked", blocked }),
+    );
     wasi = wasiFor(init.args, init.env);
     const wasiImports = {
       ...wasi.imports,
-      fd_write: stdioWrite(rank, wasi.imports.fd_write, sinks),
+      fd_write: stdioWrite(new LinearMemory(memory), wasi.imports.fd_write, sinks),
     };
     const instance = new WebAssembly.Instance(init.module, {
       env: { memory },
       [WASI_MODULE]: wasiImports as WebAssembly.ModuleImports,
       [MODULE]: rank.imports(api),
     });
-    wasi.bind(instance);
+    // WASI finds the memory among the exports (a C kernel imports it without exporting it).
+    wasi.bind({ exports: { ...instance.exports, memory } });
     const entry = instance.exports._start;
     if (typeof entry !== "function") throw new Error("the kernel exports no _start function");
     run = api.promising(entry as () => unknown);
@@ -70,16 +70,28 @@ export function copyingRankMain(
       await run();
       result = { type: "exit", code: 0 };
     } catch (error) {
-      const code = wasi.exitCode(error);
-      result = code === null ? describeFailure(error) : { type: "exit", code };
+      result = ending(error);
     }
     sinks[1].flush();
     sinks[2].flush();
     if (result.type === "exit") warnPending(rank.requests.pending(), scope.post);
-    // A non-zero exit fails the job too (the launcher ends it): peers unwind, as after a failure.
-    rank.ended(result.type === "failed" || (result.type === "exit" && result.code !== 0));
+    // Anything but a clean exit means the job is ending (a non-zero exit fails it too, and an
+    // aborted rank unwound because it ends): peers unwind quietly instead of reporting that
+    // this rank ended.
+    rank.ended(!(result.type === "exit" && result.code === 0));
     scope.post(result);
     scope.close();
+  };
+
+  /** How the rank ended, from what its `_start` threw. */
+  const ending = (error: unknown): FromRank => {
+    const code = wasi.exitCode(error);
+    if (code !== null) return { type: "exit", code };
+    if (!(error instanceof JobAborted)) {
+      return describeError(error, rank.memory.byteLength, rank.maxMemoryPages);
+    }
+    const blocked = rank.waiting();
+    return blocked === undefined ? { type: "aborted" } : { type: "aborted", blocked };
   };
 
   scope.onMessage((message) => {

@@ -1,9 +1,10 @@
 import { FUNCTIONS, type FunctionName } from "../../../abi.js";
+import { commName } from "../../../embed/ending.js";
 import { Communicators } from "../../../engine/comms.js";
 import { buildImports } from "../../../engine/imports.js";
 import { LinearMemory } from "../../../engine/memory.js";
 import { Requests } from "../../../engine/requests.js";
-import type { WaitSite } from "../../../engine/sites.js";
+import { type BlockedCall, blockedCall } from "../../../engine/sites.js";
 import type { RankTransport } from "../../../engine/transport.js";
 import type { CopyingSetup } from "../../../protocol.js";
 import { CollectiveMail } from "./collective-mail.js";
@@ -40,17 +41,20 @@ export class CopyingRank implements RankTransport {
   readonly #call: ImportCall;
   readonly #whereabouts: Whereabouts;
   readonly #clockOffset: number;
+  readonly #maxPages: number;
 
   constructor(
     setup: CopyingSetup,
     memory: WebAssembly.Memory,
     /** Tells the launcher where this rank has been waiting (null: it went on). */
-    report: (site: WaitSite | null) => void,
+    report: (call: BlockedCall | null) => void,
   ) {
     this.memory = new LinearMemory(memory);
     this.peers = new Peers(setup.rank, setup.ports);
     this.#call = new ImportCall(() => this.peers.turn());
-    this.#whereabouts = new Whereabouts(report);
+    this.#whereabouts = new Whereabouts(report, (site) =>
+      blockedCall(site, (handle) => commName(this.comms, handle)),
+    );
     const inbox = new CopyingInbox(this.memory, this.peers, this.#call);
     this.messenger = new CopyingMessenger(this.memory, this.peers, inbox, this.#call);
     const mail = new CollectiveMail(this.peers, this.#whereabouts);
@@ -61,6 +65,18 @@ export class CopyingRank implements RankTransport {
     this.hostname = setup.hostname;
     this.wtick = setup.wtick;
     this.#clockOffset = performance.timeOrigin - setup.epoch;
+    this.#maxPages = setup.memory.maximum;
+  }
+
+  /** The pages the rank's memory may grow to. */
+  get maxMemoryPages(): number {
+    return this.#maxPages;
+  }
+
+  /** Where the rank waits, if it does (for the report of a job ended meanwhile). */
+  waiting(): BlockedCall | undefined {
+    const site = this.#whereabouts.site;
+    return site === null ? undefined : this.#whereabouts.describe(site);
   }
 
   wtime(): number {

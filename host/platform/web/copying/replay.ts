@@ -12,6 +12,7 @@
  * only exchange messages; what they change in the rank's tables (a new communicator, a freed
  * one) is changed by the attempt that completes.
  */
+import { JobAborted } from "../../../engine/errors.js";
 import type { WaitSite } from "../../../engine/sites.js";
 
 /** Thrown by a transport call that must wait: its import runs again once `until` settles. */
@@ -145,16 +146,21 @@ export function replaying(
       for (;;) {
         call.attempt();
         try {
-          return fn(...args);
+          const result = fn(...args);
+          reports.clear();
+          return result;
         } catch (error) {
-          if (!(error instanceof Suspend)) throw error;
+          if (!(error instanceof Suspend)) {
+            // The end of the job leaves the wait on record: the rank reports where it was.
+            if (!(error instanceof JobAborted)) reports.clear();
+            throw error;
+          }
           if (error.site !== null) reports.at(error.site);
           await error.until;
         }
       }
     } finally {
       call.finish();
-      reports.clear();
     }
   };
 }
