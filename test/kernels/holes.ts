@@ -1,0 +1,61 @@
+// Calls the fuzzer (fuzz.ts) once found mishandled, one scenario per run:
+// `wasmpi run -n N holes.ts -- <scenario>`. Each calls the raw imports as a hostile kernel
+// would and checks the codes and side effects; every rank prints `ok <scenario>`.
+import { MPI } from "wasmpi/assembly";
+import * as abi from "../../assembly/bindings";
+
+const WORLD = MPI.COMM_WORLD.handle;
+const BYTE = MPI.BYTE.code;
+const ERR_REQUEST = 7;
+const ERR_TRUNCATE = 15;
+const rank = MPI.COMM_WORLD.Get_rank();
+const scenario = process.argv.length > 1 ? process.argv[1] : "";
+const out = memory.data(64);
+
+function expect(ok: bool, what: string): void {
+  if (!ok) abort(`rank ${rank}: ${scenario}: ${what}`);
+}
+
+function expectCode(code: i32, wanted: i32, call: string): void {
+  expect(code == wanted, `${call} returned ${code}, expected ${wanted}`);
+}
+
+/** A request that is complete at once: a send to PROC_NULL. */
+function doneRequest(): i32 {
+  expectCode(abi.isend(0, 0, BYTE, MPI.PROC_NULL, 0, WORLD, out), 0, "isend");
+  return load<i32>(out);
+}
+
+/** Testall with one request named twice refuses it and changes nothing. */
+function testallDuplicate(): void {
+  const r = doneRequest();
+  const handles = memory.data(8);
+  store<i32>(handles, r);
+  store<i32>(handles + 4, r);
+  store<i32>(out + 8, -7);
+  expectCode(abi.testall(handles, 2, out + 8), ERR_REQUEST, "testall([r, r])");
+  expect(load<i32>(out + 8) == -7, `the flag was written (${load<i32>(out + 8)})`);
+  expectCode(abi.wait(r, 0), 0, "wait(r) after the refused testall");
+}
+
+/** Testall that completes a truncated receive frees every request and reports the failure. */
+function testallTruncated(): void {
+  const small = memory.data(8);
+  const big = memory.data(32);
+  expectCode(abi.irecv(small, 8, BYTE, 0, 5, MPI.COMM_SELF.handle, out), 0, "irecv");
+  const receive = load<i32>(out);
+  expectCode(abi.send(big, 32, BYTE, 0, 5, MPI.COMM_SELF.handle), 0, "send");
+  const other = doneRequest();
+  const handles = memory.data(8);
+  store<i32>(handles, receive);
+  store<i32>(handles + 4, other);
+  expectCode(abi.testall(handles, 2, out + 8), ERR_TRUNCATE, "testall");
+  expect(load<i32>(out + 8) == 1, "the flag does not say complete");
+  expectCode(abi.wait(receive, 0), ERR_REQUEST, "wait(truncated receive) after testall");
+  expectCode(abi.wait(other, 0), ERR_REQUEST, "wait(other request) after testall");
+}
+
+if (scenario == "testall-duplicate") testallDuplicate();
+else if (scenario == "testall-truncated") testallTruncated();
+else abort(`unknown scenario '${scenario}'`);
+console.log(`ok ${scenario}`);
