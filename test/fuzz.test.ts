@@ -11,6 +11,8 @@ const holes = kernelPath("holes");
 const scenarios: [scenario: string, np: number, what: string][] = [
   ["testall-duplicate", 1, "Testall refuses a request named twice and changes nothing"],
   ["testall-truncated", 1, "Testall frees every request even when one receive was truncated"],
+  ["test-any-source-self", 1, "Test of an ANY_SOURCE receive on one rank waits for its own send"],
+  ["test-any-source-self", 2, "Test of an ANY_SOURCE receive on COMM_SELF is no error at 2 ranks"],
 ];
 
 for (const [scenario, np, what] of scenarios) {

@@ -167,7 +167,10 @@ export function requestImports(rt: RankRuntime, c: Checks): Record<RequestImport
         const status = c.status(statusOut);
         inbox.progress();
         let complete = done(request);
-        if (!complete && hopeless(request)) {
+        // Unlike a wait, a test leaves the rank free to send itself the message an ANY_SOURCE
+        // receive waits for, however many other ranks have ended.
+        const anySource = request.kind === "recv" && request.pending.src === ANY_SOURCE;
+        if (!complete && !anySource && hopeless(request)) {
           inbox.progress();
           complete = done(request);
           if (!complete) giveUp(request);

@@ -55,7 +55,24 @@ function testallTruncated(): void {
   expectCode(abi.wait(other, 0), ERR_REQUEST, "wait(other request) after testall");
 }
 
+/**
+ * Test of a pending ANY_SOURCE receive on a one-rank communicator: not complete, and not an
+ * error either, as the rank may still send itself the message.
+ */
+function testAnySourceSelf(): void {
+  const buf = memory.data(8);
+  const self = MPI.COMM_SELF.handle;
+  expectCode(abi.irecv(buf, 8, BYTE, MPI.ANY_SOURCE, 3, self, out), 0, "irecv");
+  const r = load<i32>(out);
+  expectCode(abi.test(r, out + 4, 0), 0, "test before the send");
+  expect(load<i32>(out + 4) == 0, "complete before anything was sent");
+  expectCode(abi.send(buf, 8, BYTE, 0, 3, self), 0, "send to itself");
+  expectCode(abi.test(r, out + 4, 0), 0, "test after the send");
+  expect(load<i32>(out + 4) == 1, "not complete after the send");
+}
+
 if (scenario == "testall-duplicate") testallDuplicate();
 else if (scenario == "testall-truncated") testallTruncated();
+else if (scenario == "test-any-source-self") testAnySourceSelf();
 else abort(`unknown scenario '${scenario}'`);
 console.log(`ok ${scenario}`);
