@@ -13,6 +13,8 @@ const scenarios: [scenario: string, np: number, what: string][] = [
   ["testall-truncated", 1, "Testall frees every request even when one receive was truncated"],
   ["test-any-source-self", 1, "Test of an ANY_SOURCE receive on one rank waits for its own send"],
   ["test-any-source-self", 2, "Test of an ANY_SOURCE receive on COMM_SELF is no error at 2 ranks"],
+  ["truncated-rendezvous", 1, "a large send to itself completes when its receive truncates it"],
+  ["truncated-rendezvous", 2, "a large Send completes when its receiver truncates it"],
 ];
 
 for (const [scenario, np, what] of scenarios) {

@@ -71,8 +71,28 @@ function testAnySourceSelf(): void {
   expect(load<i32>(out + 4) == 1, "not complete after the send");
 }
 
+/**
+ * A large message truncated at its receiver: the receive fails, and the send completes (as in
+ * MPI), instead of waiting forever for a copy that will never be made.
+ */
+function truncatedRendezvous(): void {
+  const self = MPI.COMM_SELF.handle;
+  const big = heap.alloc(1 << 20);
+  const small = memory.data(8);
+  expectCode(abi.isend(big, 1 << 20, BYTE, 0, 9, self, out), 0, "isend of 1 MiB");
+  const send = load<i32>(out);
+  expectCode(abi.recv(small, 8, BYTE, 0, 9, self, 0), ERR_TRUNCATE, "recv into 8 bytes");
+  expectCode(abi.test(send, out + 4, 0), 0, "test(send)");
+  expect(load<i32>(out + 4) == 1, "the truncated send is not complete");
+  if (MPI.COMM_WORLD.Get_size() < 2) return;
+  // Between ranks, with a blocking send.
+  if (rank == 0) expectCode(abi.send(big, 1 << 20, BYTE, 1, 9, WORLD), 0, "send of 1 MiB");
+  if (rank == 1) expectCode(abi.recv(small, 8, BYTE, 0, 9, WORLD, 0), ERR_TRUNCATE, "recv");
+}
+
 if (scenario == "testall-duplicate") testallDuplicate();
 else if (scenario == "testall-truncated") testallTruncated();
 else if (scenario == "test-any-source-self") testAnySourceSelf();
+else if (scenario == "truncated-rendezvous") truncatedRendezvous();
 else abort(`unknown scenario '${scenario}'`);
 console.log(`ok ${scenario}`);
