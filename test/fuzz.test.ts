@@ -15,6 +15,7 @@ const scenarios: [scenario: string, np: number, what: string][] = [
   ["test-any-source-self", 2, "Test of an ANY_SOURCE receive on COMM_SELF is no error at 2 ranks"],
   ["truncated-rendezvous", 1, "a large send to itself completes when its receive truncates it"],
   ["truncated-rendezvous", 2, "a large Send completes when its receiver truncates it"],
+  ["wrapping-displacement", 1, "a v-collective block 4 GiB past its buffer is refused"],
 ];
 
 for (const [scenario, np, what] of scenarios) {

@@ -90,9 +90,52 @@ function truncatedRendezvous(): void {
   if (rank == 1) expectCode(abi.recv(small, 8, BYTE, 0, 9, WORLD, 0), ERR_TRUNCATE, "recv");
 }
 
+/**
+ * A displacement whose block starts a multiple of 4 GiB past the buffer: refused, as the block
+ * lies outside the memory (it passed the check once its address was cut to 32 bits).
+ */
+function wrappingDisplacement(): void {
+  const self = MPI.COMM_SELF.handle;
+  const DOUBLE = MPI.DOUBLE.code;
+  const buf = memory.data(64);
+  const counts = memory.data(4);
+  const displs = memory.data(4);
+  const far = memory.data(4);
+  store<i32>(counts, 1);
+  store<i32>(displs, 0);
+  store<i32>(far, 0x20000000); // 0x20000000 doubles: 4 GiB
+  const ERR_BUFFER = 1;
+  expectCode(
+    abi.alltoallv(buf, counts, displs, DOUBLE, buf + 8, counts, far, DOUBLE, self),
+    ERR_BUFFER,
+    "alltoallv (receive)",
+  );
+  expectCode(
+    abi.alltoallv(buf, counts, far, DOUBLE, buf + 8, counts, displs, DOUBLE, self),
+    ERR_BUFFER,
+    "alltoallv (send)",
+  );
+  expectCode(
+    abi.gatherv(buf, 1, DOUBLE, buf + 8, counts, far, DOUBLE, 0, self),
+    ERR_BUFFER,
+    "gatherv",
+  );
+  expectCode(
+    abi.allgatherv(buf, 1, DOUBLE, buf + 8, counts, far, DOUBLE, self),
+    ERR_BUFFER,
+    "allgatherv",
+  );
+  expectCode(
+    abi.scatterv(buf, counts, far, DOUBLE, buf + 8, 1, DOUBLE, 0, self),
+    ERR_BUFFER,
+    "scatterv",
+  );
+}
+
 if (scenario == "testall-duplicate") testallDuplicate();
 else if (scenario == "testall-truncated") testallTruncated();
 else if (scenario == "test-any-source-self") testAnySourceSelf();
 else if (scenario == "truncated-rendezvous") truncatedRendezvous();
+else if (scenario == "wrapping-displacement") wrappingDisplacement();
 else abort(`unknown scenario '${scenario}'`);
 console.log(`ok ${scenario}`);
