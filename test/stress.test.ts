@@ -6,6 +6,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { memoryTrend } from "../bench/lib/memory-trend.js";
 import { describeJob, type Job, job, kernelPath } from "./helpers.js";
 
 const RANKS = 4;
@@ -50,9 +51,37 @@ test("for a time rather than a count: the ranks agree when to stop", async () =>
   checkCounts(j, 1);
   assert.ok(
     (j.stdout[0] ?? []).some((l) =>
-      /^stress progress messages \d+ bytes \d+ seconds [\d.]+$/.test(l),
+      /^stress progress messages \d+ bytes \d+ seconds [\d.]+ memory \d+$/.test(l),
     ),
     "no progress line",
+  );
+});
+
+const MiB = 1 << 20;
+/** Samples every 5 s for `minutes`, from `bytes(seconds)`. */
+const series = (minutes: number, bytes: (t: number) => number) =>
+  Array.from({ length: (minutes * 60) / 5 }, (_, i) => ({ seconds: i * 5, bytes: bytes(i * 5) }));
+/** A deterministic wobble of a few MiB, as garbage collections make. */
+const wobble = (t: number) => ((t * 7919) % 5) * MiB;
+
+test("the soak's verdict: steps while warming up then level is flat; steady growth is not", () => {
+  const warming = memoryTrend(
+    series(4, (t) => 300 * MiB + (t < 90 ? t * MiB : 90 * MiB) + wobble(t)),
+    240,
+  );
+  assert.is(warming.flat, true, JSON.stringify(warming));
+  const leaking = memoryTrend(
+    series(4, (t) => 300 * MiB + (t / 60) * 20 * MiB + wobble(t)),
+    240,
+  );
+  assert.is(leaking.flat, false, JSON.stringify(leaking));
+  assert.ok(leaking.slope > 15 * MiB && leaking.slope < 25 * MiB, `slope ${leaking.slope}`);
+  assert.is(
+    memoryTrend(
+      series(0.25, () => MiB),
+      15,
+    ).flat,
+    null,
   );
 });
 

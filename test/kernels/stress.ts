@@ -13,7 +13,8 @@
 // sender match them: per sender, consecutive sequence numbers (nothing lost, duplicated or
 // reordered), the size its sender's plan says, intact contents. A failed check ends the job.
 //
-// Prints `stress progress messages M bytes B seconds T` (rank 0, every <progress seconds>),
+// Prints `stress progress messages M bytes B seconds T memory W` (rank 0, every <progress
+// seconds>; W: the largest memory of any rank, in bytes),
 // `stress rank R sent S received X`, and `stress ok messages M bytes B seconds T` (rank 0).
 import { MPI } from "wasmpi/assembly";
 import { checksum, expectedShort, intact, seqOf, shortContent, write } from "./stress/payload";
@@ -198,22 +199,26 @@ function completeSends(sends: Array<MPI.Request>): void {
 
 const start = MPI.Wtime();
 let lastProgress = start;
-const stop = new Int32Array(1);
+/** Agreed on every 8 rounds: whether to stop (time mode), the largest memory of any rank. */
+const agreed = new Int32Array(2);
 for (;;) {
   round++;
   oneRound();
   const now = MPI.Wtime();
+  if (round % 8 == 0) {
+    // Rank 0's clock decides when to stop, for all.
+    agreed[0] = target == 0 && rank == 0 && now - start >= seconds ? 1 : 0;
+    agreed[1] = memory.size();
+    comm.Allreduce(agreed, agreed, MPI.MAX);
+    if (agreed[0] != 0) break;
+  }
+  if (target > 0 && messages >= target) break;
   if (rank == 0 && progressEvery > 0 && now - lastProgress >= progressEvery) {
     lastProgress = now;
-    console.log(`stress progress messages ${messages} bytes ${volume} seconds ${now - start}`);
-  }
-  if (target > 0) {
-    if (messages >= target) break;
-  } else if (round % 8 == 0) {
-    // Time decides: rank 0's clock, agreed on by all.
-    stop[0] = rank == 0 && now - start >= seconds ? 1 : 0;
-    comm.Allreduce(stop, stop, MPI.MAX);
-    if (stop[0] != 0) break;
+    const largest = (<i64>agreed[1]) << 16;
+    console.log(
+      `stress progress messages ${messages} bytes ${volume} seconds ${now - start} memory ${largest}`,
+    );
   }
 }
 comm.Barrier();
