@@ -155,7 +155,7 @@ async function main(): Promise<number> {
   const trend = memoryTrend(samples, (performance.now() - started) / 1000);
   if (trend.flat === null) {
     console.log(
-      `memory: too few samples after the warm-up to judge (run longer, or --sample less)`,
+      "memory: too few samples in the second half of the run to judge (run longer, or --sample less)",
     );
     return 0;
   }
