@@ -5,8 +5,15 @@
 // return an ABI error code (success for valid arguments), never trap or throw out of the
 // import, never wait forever, and never write outside the ranges it names (fuzz/arena.ts).
 // The other ranks receive everything rank 0 sends them, with canaries in their own memory;
-// at the end each checks that nothing reached its canaries. Nothing a valid call makes can
-// wait forever (fuzz/model.ts); a hang is a failure the test's deadline catches.
+// at the end each checks that nothing reached its canaries.
+//
+// No valid call may wait forever, so the fuzzer knows which would (fuzz/model.ts) and skips
+// them: sends go to PROC_NULL, to itself (large blocking ones skipped: nobody would receive
+// them) or to the peers, which receive everything; blocking receives and probes are made from
+// PROC_NULL, or from itself or ANY_SOURCE once iprobe says a match is waiting (peers never
+// send); waits only for requests sure to complete; collectives on one-rank communicators
+// (COMM_SELF and those made from it), on COMM_WORLD only with an argument the host refuses
+// before it waits for the peers. A hang is a failure the test's deadline catches.
 //
 // Rank 0 prints one `fuzz import NAME calls C ok O errors E skipped S` line per import and
 // `fuzz ok seed SEED calls N`; the other ranks print `fuzz peer R ok messages M`. With a
