@@ -242,4 +242,19 @@ for (const [scenario, np, code] of [
   });
 }
 
+test("a rank terminated while it prints: every line it printed arrives whole, none missing", async () => {
+  const j = await job(output, 2, ["killed", "300"]);
+  assert.is(j.exitCode, 1, describeJob(j));
+  const cli = await run(2, "killed", 300);
+  assert.is(cli.code, 1, cli.stderr.toString());
+  const fromCli = (byRank(cli.stdout, 2)[0] ?? []).map((b) => b.toString("latin1"));
+  for (const [got, how] of [
+    [j.stdout[0] ?? [], "onOutput"],
+    [fromCli, "stdout"],
+  ] as const) {
+    assert.ok(got.length > 0, `nothing arrived (${how})`);
+    checkMany([got], got.length, how);
+  }
+});
+
 test.run();

@@ -8,6 +8,8 @@
 //   exit N       N lines, then a last line without a newline; rank 0 then calls exit(0)
 //   fail N       N lines, then a last line without a newline; then the last rank aborts and
 //                the others wait in a receive until its failure ends the job
+//   killed N     rank 0 prints lines `rank 0 line I` without end, outside any wasmpi call;
+//                rank 1 aborts after N ms, and rank 0 is terminated
 import { MPI } from "wasmpi/assembly";
 
 const rank = MPI.COMM_WORLD.Get_rank();
@@ -66,10 +68,20 @@ function exit(lines: i32, failing: bool): void {
   MPI.COMM_WORLD.Recv(new Int32Array(1), MPI.ANY_SOURCE, 99);
 }
 
+function killed(ms: i32): void {
+  if (rank == 0) {
+    for (let i = 0; ; i++) console.log(`rank 0 line ${i}`);
+  }
+  const until = MPI.Wtime() + <f64>ms / 1000;
+  while (MPI.Wtime() < until) {}
+  abort("the end");
+}
+
 if (scenario == "long") long(n);
 else if (scenario == "binary") binary(n);
 else if (scenario == "many") many(n);
 else if (scenario == "together") together(n);
 else if (scenario == "exit") exit(n, false);
 else if (scenario == "fail") exit(n, true);
+else if (scenario == "killed") killed(n);
 else abort(`unknown scenario '${scenario}'`);
