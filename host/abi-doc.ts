@@ -32,6 +32,7 @@ import {
   UNDEFINED,
   WASI_MODULE,
 } from "./abi.js";
+import { cHeader } from "./c-header.js";
 import { MAX_CONTEXTS } from "./engine/layout.js";
 import { opApplies } from "./engine/reduce.js";
 import { Requests } from "./engine/requests.js";
@@ -285,23 +286,30 @@ export function renderAbiDocument(): string {
     .trimEnd()}\n`;
 }
 
-/** Where the document lives in the repository. */
+/** Where the documents rendered from the ABI table live in the repository. */
 export const ABI_DOCUMENT = fileURLToPath(new URL("../../docs/ABI.md", import.meta.url));
+export const C_HEADER = fileURLToPath(new URL("../../include/wasmpi.h", import.meta.url));
 
-// `node dist/host/abi-doc.js` writes the document; with --check it only says whether it is stale.
+// `node dist/host/abi-doc.js` (npm run docs) writes docs/ABI.md and include/wasmpi.h from the
+// table; with --check it only says which of them is stale.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const text = renderAbiDocument();
-  if (process.argv.includes("--check")) {
-    let committed = "";
-    try {
-      committed = readFileSync(ABI_DOCUMENT, "utf8");
-    } catch {}
-    if (committed !== text) {
-      process.stderr.write("docs/ABI.md is stale: run npm run docs\n");
-      process.exitCode = 1;
+  const rendered: ReadonlyArray<readonly [string, string]> = [
+    [ABI_DOCUMENT, renderAbiDocument()],
+    [C_HEADER, cHeader()],
+  ];
+  for (const [path, text] of rendered) {
+    if (process.argv.includes("--check")) {
+      let committed = "";
+      try {
+        committed = readFileSync(path, "utf8");
+      } catch {}
+      if (committed !== text) {
+        process.stderr.write(`${path} is stale: run npm run docs\n`);
+        process.exitCode = 1;
+      }
+    } else {
+      writeFileSync(path, text);
+      process.stdout.write(`wrote ${path}\n`);
     }
-  } else {
-    writeFileSync(ABI_DOCUMENT, text);
-    process.stdout.write(`wrote ${ABI_DOCUMENT}\n`);
   }
 }

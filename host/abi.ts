@@ -425,7 +425,7 @@ export const FUNCTIONS = {
     ],
     result: "i32",
     blocks: false,
-    doc: "Completes and frees every request if all can complete now; otherwise changes none.",
+    doc: "Completes and frees every request if all can complete now; otherwise changes none. A handle named twice is an error (ERR_REQUEST) that changes nothing. If a completed receive failed (truncation), every request is still freed and the first failure's code is returned.",
   },
   request_free: {
     params: [{ name: "request", type: "i32", doc: "request handle" }],

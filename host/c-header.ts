@@ -1,6 +1,6 @@
 /**
  * include/wasmpi.h rendered from the ABI table, so that C kernels declare exactly the imports
- * the host provides. `npm run header` writes the file; a test fails when the committed copy
+ * the host provides. `npm run docs` writes the file; a test fails when the committed copy
  * differs from what this renders.
  */
 import {
@@ -127,7 +127,7 @@ export function cHeader(): string {
     [
       "/*",
       " * wasmpi.h: the wasmpi import ABI for C kernels.",
-      " * Generated from host/abi.ts by `npm run header`; edit the table there, not this file.",
+      " * Generated from host/abi.ts by `npm run docs`; edit the table there, not this file.",
       " * mpi.h maps MPI's C API onto these imports.",
       " */",
       "#ifndef WASMPI_H",

@@ -49,7 +49,7 @@ export type FromRank =
   | { readonly type: "ready" }
   /** The kernel could not be instantiated (missing imports, memory too small). */
   | { readonly type: "setup-failed"; readonly message: string }
-  /** Whole lines (each ends with "\n", but possibly the last one at exit) written to fd 1 or 2. */
+  /** Whole lines, each ending with "\n", written to fd 1 or 2 (at exit, an unfinished last line is ended). */
   | { readonly type: "output"; readonly fd: 1 | 2; readonly bytes: Uint8Array }
   /** Something the kernel did wrong that does not fail the job; posted before it ends. */
   | { readonly type: "warning"; readonly message: string }

@@ -56,15 +56,19 @@ export class LineSink {
     this.post({ type: "output", fd: this.fd, bytes: out }, [out.buffer]);
   }
 
-  /** Posts what is left of an unfinished last line. */
+  /**
+   * Posts what is left of an unfinished last line, ended with a newline: printed as it is,
+   * another rank's next line would be spliced onto it.
+   */
   flush(): void {
     if (this.#pendingBytes === 0) return;
-    const out = new Uint8Array(this.#pendingBytes);
+    const out = new Uint8Array(this.#pendingBytes + 1);
     let at = 0;
     for (const part of this.#pending) {
       out.set(part, at);
       at += part.length;
     }
+    out[at] = 10;
     this.#pending = [];
     this.#pendingBytes = 0;
     this.post({ type: "output", fd: this.fd, bytes: out }, [out.buffer]);

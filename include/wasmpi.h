@@ -1,6 +1,6 @@
 /*
  * wasmpi.h: the wasmpi import ABI for C kernels.
- * Generated from host/abi.ts by `npm run header`; edit the table there, not this file.
+ * Generated from host/abi.ts by `npm run docs`; edit the table there, not this file.
  * mpi.h maps MPI's C API onto these imports.
  */
 #ifndef WASMPI_H
@@ -292,7 +292,9 @@ WASMPI_IMPORT("waitany") int32_t wasmpi_waitany(
     wasmpi_status *status_out);
 
 /**
- * Completes and frees every request if all can complete now; otherwise changes none.
+ * Completes and frees every request if all can complete now; otherwise changes none. A handle
+ * named twice is an error (ERR_REQUEST) that changes nothing. If a completed receive failed
+ * (truncation), every request is still freed and the first failure's code is returned.
  * @param requests array of `count` request handles (i32); 0 marks an inactive entry
  * @param count number of entries
  * @param flag_out where to write 1 if every request completed (all are then freed), else 0

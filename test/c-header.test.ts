@@ -1,4 +1,4 @@
-/** include/wasmpi.h is what the ABI table renders: a change to the table needs `npm run header`. */
+/** include/wasmpi.h is what the ABI table renders: a change to the table needs `npm run docs`. */
 import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -6,7 +6,7 @@ import { abi } from "wasmpi";
 import { cHeader } from "../host/c-header.js";
 import { root } from "./helpers.js";
 
-test("include/wasmpi.h is up to date with host/abi.ts (run `npm run header` if not)", () => {
+test("include/wasmpi.h is up to date with host/abi.ts (run `npm run docs` if not)", () => {
   const committed = readFileSync(`${root}include/wasmpi.h`, "utf8");
   const rendered = cHeader();
   if (committed === rendered) return;
@@ -15,7 +15,7 @@ test("include/wasmpi.h is up to date with host/abi.ts (run `npm run header` if n
   let line = 0;
   while (line < a.length && a[line] === b[line]) line++;
   assert.unreachable(
-    `include/wasmpi.h is stale from line ${line + 1}: has ${JSON.stringify(a[line])}, the ABI table gives ${JSON.stringify(b[line])}; run \`npm run header\``,
+    `include/wasmpi.h is stale from line ${line + 1}: has ${JSON.stringify(a[line])}, the ABI table gives ${JSON.stringify(b[line])}; run \`npm run docs\``,
   );
 });
 

@@ -83,7 +83,16 @@ export function collectiveImports(
       if (displ < 0) {
         throw new MpiError(ErrorCode.ERR_ARG, `negative displacement ${displ} for rank ${j}`);
       }
-      c.range(`${what} block of rank ${j}`, (buf >>> 0) + displ * element, count * element);
+      // Checked whole: cut to 32 bits like a pointer argument, a block a multiple of 4 GiB
+      // further on would pass for the buffer itself.
+      const start = (buf >>> 0) + displ * element;
+      if (start > 0xffffffff) {
+        throw new MpiError(
+          ErrorCode.ERR_BUFFER,
+          `${what} block of rank ${j} starts at ${start}, past the 4 GiB a memory can hold`,
+        );
+      }
+      c.range(`${what} block of rank ${j}`, start, count * element);
     }
   };
 

@@ -122,7 +122,10 @@ export class Deliveries {
   ): void {
     const p = this.#p;
     if (bytes > capacity) {
-      // The sender stays blocked; the job ends with this rank's error.
+      // The send completes, as in MPI: the error is the receiver's. Left pending, it would keep
+      // its sender waiting forever when the receiver goes on (errors are codes at the ABI).
+      Atomics.store(p.ctrl, (p.layout.slots(src) >> 2) + slot, Slot.DONE);
+      p.bells.ring(src);
       throw truncated(bytes, capacity);
     }
     const peer = p.peers[src] as LinearMemory;
