@@ -187,13 +187,12 @@ if (!chromiumFound()) {
       assert.ok(inPage.exitCode !== 0, details);
       assert.is(inPage.exitCode, node.exitCode, details);
       assert.equal(inPage.stdout, node.stdout, details);
-      // Two ranks that see the same peer end may both report it (in either transport): the
-      // same reasons, and every line Node printed.
+      // Ranks that see the same peer end may each report it, or one may report it and the
+      // others unwind (in either transport, as the race goes): the same reasons.
       const reasons = (lines: string[]) => [
         ...new Set(lines.map((l) => l.replace(/^rank \d+: /, ""))),
       ];
       assert.equal(reasons(inPage.failures).sort(), reasons(node.failures).sort(), details);
-      for (const line of node.failures) assert.ok(inPage.failures.includes(line), details);
     }
   });
 
@@ -226,17 +225,18 @@ if (!chromiumFound()) {
     const slow = await runOnPage(page, "deadlock", 3, ["slow-sender"]);
     assert.is(slow.exitCode, 0, describeJob(slow));
     assert.equal(slow.stdout.flat(), ["ok", "ok", "ok"], describeJob(slow));
-    const [inPage, node] = [
-      await runOnPage(page, "deadlock", 3, ["slow-sender"], 1000),
-      await underNode(extraKernels.deadlock, 3, ["slow-sender"], 1000),
-    ];
-    const details = `page: ${describeJob(inPage)}\nnode: ${describeJob(node)}`;
-    assert.ok(inPage.timedOut, details);
-    assert.is(inPage.exitCode, 124, details);
+    // Stopped while rank 0 computes (2 s from its start) and the others wait for it.
+    const stopped = await runOnPage(page, "deadlock", 3, ["slow-sender"], 1500);
+    assert.ok(stopped.timedOut, describeJob(stopped));
+    assert.is(stopped.exitCode, 124, describeJob(stopped));
     assert.equal(
-      inPage.ranks.map((r) => r.error),
-      node.ranks.map((r) => r.error),
-      details,
+      stopped.ranks.map((r) => r.error),
+      [
+        "running (not in a wasmpi call)",
+        "Recv: blocked (source=0, tag=4, comm=COMM_WORLD)",
+        "Recv: blocked (source=0, tag=4, comm=COMM_WORLD)",
+      ],
+      describeJob(stopped),
     );
   });
 
