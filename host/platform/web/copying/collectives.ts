@@ -17,8 +17,10 @@ type Alltoallv = Parameters<Collectives["alltoallv"]>[1];
 /**
  * The collectives that move data, made of messages: each rank sends its part straight to the
  * ranks that need it (a root to every rank, every rank to a root, or every rank to every
- * other), so that each collective takes one hop. The imports' checks run first, in the
- * engine; each call here runs as a task of the import call (see replay.ts).
+ * other), so that data takes one hop (a Barrier takes two: in to rank 0 and back out). Each
+ * message carries its sender's arguments, checked with the engine's agreement checks. The
+ * imports' own checks run first, in the engine; each call here runs as a task of the import
+ * call (see replay.ts).
  */
 export class CopyingCollectives implements Pick<Collectives, keyof Collectives> {
   constructor(
