@@ -9,7 +9,7 @@ import * as assert from "uvu/assert";
 import { describeJob, job, kernelPath } from "./helpers.js";
 
 const comms = kernelPath("comms");
-const scenarios = ["split", "undefined", "dup", "grid", "nested", "reuse", "fill", "stale"];
+const scenarios = ["split", "undefined", "dup", "self", "grid", "nested", "reuse", "fill", "stale"];
 
 for (const scenario of scenarios) {
   for (const np of [1, 2, 3, 4, 5]) {

@@ -55,8 +55,10 @@ export class Communicators {
     this.#worldRank = worldRank;
     this.#worldSize = worldSize;
     const identity = Int32Array.from({ length: worldSize }, (_, r) => r);
+    // Contexts 0 and 1 (areas 0 and 1, generation 0): no Split or Dup gets either, since
+    // these two areas stay in use.
     this.#add(Comm.WORLD, 0, 0, identity, "COMM_WORLD");
-    this.#add(Comm.SELF, 1, 0, Int32Array.of(worldRank), "COMM_SELF");
+    this.#add(Comm.SELF, 1, 1, Int32Array.of(worldRank), "COMM_SELF");
   }
 
   get(handle: number): Communicator {

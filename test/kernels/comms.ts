@@ -234,6 +234,29 @@ function dup(): void {
   d.Free();
 }
 
+// ---- COMM_SELF: a communicator of its own --------------------------------------------------
+
+function self(): void {
+  const me = MPI.COMM_SELF;
+  expect(me.Get_rank() == 0 && me.Get_size() == 1, "COMM_SELF is this rank alone");
+  const into = new Int32Array(1);
+  const status = new MPI.Status();
+  // To itself on both, same tag: each receive gets its own communicator's message.
+  world.Send(one(1), rank, 4);
+  me.Send(one(2), 0, 4);
+  expect(me.Iprobe(0, 4), "COMM_SELF Iprobe missed its message");
+  me.Recv(into, 0, 4);
+  expect(into[0] == 2, `COMM_SELF Recv got ${into[0]}, the world's message`);
+  expect(!me.Iprobe(MPI.ANY_SOURCE, MPI.ANY_TAG), "COMM_SELF Iprobe saw the world's message");
+  world.Recv(into, MPI.ANY_SOURCE, 4, status);
+  expect(into[0] == 1 && status.Get_source() == rank, `world Recv got ${into[0]}`);
+  // Collectives on COMM_SELF beside the world's.
+  const sum = new Int32Array(1);
+  me.Allreduce(one(rank + 10), sum);
+  world.Barrier();
+  expect(sum[0] == rank + 10, `COMM_SELF Allreduce gave ${sum[0]}`);
+}
+
 // ---- 2-D grid: rows and columns at once ---------------------------------------------------
 
 const COLS = 2;
@@ -452,6 +475,7 @@ function waitForever(): void {
 if (scenario == "split") split();
 else if (scenario == "undefined") undefinedColor();
 else if (scenario == "dup") dup();
+else if (scenario == "self") self();
 else if (scenario == "grid") grid();
 else if (scenario == "nested") nested();
 else if (scenario == "reuse") reuse();
