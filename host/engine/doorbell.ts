@@ -51,6 +51,16 @@ export const NOT_RESTING = -1;
  */
 const YIELD_MS = 2;
 
+/**
+ * A yield that takes longer than this gave the core to a thread that kept it: not a peer
+ * rank about to answer (which soon waits itself), but a long computation or another process.
+ * Yielding then only queues this rank behind it (4 ranks beside 2 busy processes on 2 cores:
+ * 22 s for examples/heat2d.ts when yielding, 3.5-5 s when sleeping at once), so the rank
+ * sleeps instead for the next YIELD_BACKOFF_MS.
+ */
+const LONG_YIELD_MS = 0.5;
+const YIELD_BACKOFF_MS = 100;
+
 /** How a rank waits on its own doorbell. */
 export class Waiter {
   readonly #ctrl: Int32Array;
@@ -116,12 +126,20 @@ export class Waiter {
    * yields the CPU once if it can and returns, so that the caller spins again; later, sleeps.
    */
   rest(seen: number, since: number): void {
-    if (this.#yieldCpu !== null && performance.now() - since < YIELD_MS) {
-      this.#yieldCpu();
-      return;
+    if (this.#yieldCpu !== null) {
+      const now = performance.now();
+      if (now - since < YIELD_MS && now >= this.#sleepUntil) {
+        this.#yieldCpu();
+        const back = performance.now();
+        if (back - now > LONG_YIELD_MS) this.#sleepUntil = back + YIELD_BACKOFF_MS;
+        return;
+      }
     }
     this.sleep(seen);
   }
+
+  /** Until when waits sleep at once instead of yielding (after a long yield). */
+  #sleepUntil = 0;
 
   /** Sleeps until the doorbell differs from `seen`, or for a time slice at most. */
   sleep(seen: number): void {
