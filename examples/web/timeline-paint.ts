@@ -147,6 +147,8 @@ function paintAxis(
     context.moveTo(x, AXIS_HEIGHT - 6);
     context.lineTo(x, height);
     context.stroke();
+    // A label that would run off the canvas is left out; its line says where it was.
+    if (x + 3 + context.measureText(tick.label).width > view.width) continue;
     context.fillStyle = palette.muted;
     context.fillText(tick.label, x + 3, 4);
   }
