@@ -1,15 +1,17 @@
 /**
  * The browser entry in headless Chromium: every example on 1, 2 and 4 ranks prints what it
  * prints under Node, on a cross-origin isolated page (shared memory) and on one that is not
- * (the copying fallback); failures are reported on the demo page and leave no worker behind.
+ * (the copying fallback); failures are reported on the demo page and leave no worker behind;
+ * the demo draws the timeline of a job from its trace where ranks share memory.
  * Skipped, with one line, where no chromium is installed.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type DemoServer, examplePaths, startDemoServer } from "../examples/web/serve.js";
-import { COPYING_WARNING } from "../host/platform/web/index.js";
+import { formatDuration } from "../examples/web/time-scale.js";
+import { type ChromeTrace, COPYING_WARNING } from "../host/platform/web/index.js";
 import {
   type Browser,
   CHROMIUM,
@@ -276,6 +278,99 @@ if (!chromiumFound()) {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}/demo.png`, fullPage: true });
     await (setup as Setup).pages.copying.screenshot({ path: `${ARTIFACTS}/demo-copying.png` });
+  });
+
+  /** Runs `example` on `np` ranks from the demo's controls, the timeline switched on. */
+  async function runOnDemo(page: Page, example: string, np: number): Promise<void> {
+    // The timeline draws in animation frames, which a tab in the background is not given.
+    await page.bringToFront();
+    await page.selectOption("#example", example);
+    await page.fill("#args", "");
+    await page.check(`#ranks input[value='${np}']`, { force: true });
+    await page.check("#timeline-toggle");
+    await page.click("#run");
+    await page.waitForSelector("#result[data-state='done']", { timeout: 30_000 });
+  }
+
+  test("the demo draws the timeline: a track per rank, an arrow from rank 0's send to rank 1, a call's details on focus, the trace saved (screenshot saved)", async () => {
+    const page = (setup as Setup).pages["shared memory"];
+    await runOnDemo(page, "mpi_send_recv", 2);
+    const plot = page.locator("#timeline[data-state='ready'] .timeline-plot[data-drawn-arrows]");
+    await plot.waitFor({ timeout: 10_000 });
+    const shown = await page
+      .locator("#timeline")
+      .evaluate((e) => ({ ...(e as HTMLElement).dataset }));
+    const drawn = await plot.evaluate((e) => ({ ...(e as HTMLElement).dataset }));
+    const what = JSON.stringify({ shown, drawn });
+    assert.is(shown.ranks, "2", what);
+    assert.ok(shown.pairs?.split(" ").includes("0>1"), `a message from rank 0 to rank 1: ${what}`);
+    assert.ok(Number(drawn.drawnArrows) >= 1, `an arrow drawn: ${what}`);
+    assert.ok(Number(drawn.drawnCalls) >= 2, `a bar on each track: ${what}`);
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 10_000 }),
+      page.click("#timeline .download"),
+    ]);
+    assert.is(download.suggestedFilename(), "wasmpi-mpi_send_recv-2-ranks.json");
+    const trace = JSON.parse(readFileSync(await download.path(), "utf8")) as ChromeTrace;
+    const calls = trace.traceEvents.filter((e) => e.ph === "X");
+    assert.is(String(calls.length), shown.calls, "the timeline shows every call of the trace");
+    assert.equal([...new Set(calls.map((e) => e.tid))].sort(), [0, 1], "both ranks made calls");
+    const flows = trace.traceEvents.filter((e) => e.ph === "s" || e.ph === "f");
+    assert.equal(
+      flows.map((e) => `${e.ph} ${e.tid}`),
+      ["s 0", "f 1"],
+      "the saved trace holds the arrow",
+    );
+
+    // The keyboard starts on rank 0's first call and walks to its send.
+    const rank0 = calls.filter((e) => e.tid === 0).sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0));
+    const send = rank0.findIndex((e) => e.name === "send");
+    assert.ok(send >= 0, `rank 0 sends: ${rank0.map((e) => e.name)}`);
+    await page.focus("#timeline canvas");
+    for (let i = 0; i < send; i++) await page.keyboard.press("ArrowRight");
+    const tip = page.locator("#timeline .timeline-tip");
+    await tip.waitFor({ state: "visible", timeout: 5000 });
+    assert.is(await tip.locator(".call").textContent(), "send on rank 0");
+    const terms = await tip.locator("dt").allTextContents();
+    const values = await tip.locator("dd").allTextContents();
+    const details = Object.fromEntries(terms.map((t, i) => [t, values[i]]));
+    const args = rank0[send]?.args ?? {};
+    assert.equal(
+      [details.peer, details.tag, details.bytes, details.duration],
+      [
+        String(args.peer),
+        String(args.tag),
+        String(args.bytes),
+        formatDuration(rank0[send]?.dur ?? 0),
+      ],
+      JSON.stringify(details),
+    );
+    assert.is(details.peer, "1");
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const box = await page.locator("#timeline").boundingBox();
+    const tipBox = await tip.boundingBox();
+    assert.ok(box !== null && tipBox !== null);
+    const bottom = Math.max(box.y + box.height, tipBox.y + tipBox.height);
+    await page.screenshot({
+      path: `${ARTIFACTS}/timeline.png`,
+      fullPage: true,
+      clip: { x: box.x, y: box.y, width: box.width, height: bottom - box.y },
+    });
+  });
+
+  test("a page that is not isolated records no trace and says so where the timeline would be", async () => {
+    const page = (setup as Setup).pages.copying;
+    await runOnDemo(page, "mpi_send_recv", 2);
+    assert.is(await page.getAttribute("#timeline", "data-state"), "unavailable");
+    assert.ok(await page.isVisible("#timeline .timeline-note"));
+    assert.match(
+      (await page.textContent("#timeline .timeline-note")) as string,
+      /not cross-origin isolated/,
+    );
+    assert.is(await page.locator("#timeline canvas").count(), 0);
+    assert.is(await page.textContent("#exit"), "0");
   });
 }
 

@@ -1,14 +1,17 @@
 /**
  * The demo page: choose an example and a number of ranks, run it, and watch each rank's output
- * in its own pane, with the job's exit status and time.
+ * in its own pane, with the job's exit status and time, and the job's timeline.
  */
 import {
+  type ChromeTrace,
   COPYING_WARNING,
   type JobResult,
   type RankResult,
   run,
   transport,
 } from "../../host/platform/web/index.js";
+import { rankHue } from "./rank-colour.js";
+import { TimelinePanel } from "./timeline.js";
 
 interface KernelInfo {
   readonly name: string;
@@ -33,6 +36,8 @@ const failures = element<HTMLUListElement>("failures");
 const panes = element<HTMLElement>("panes");
 const sourceName = element<HTMLElement>("source-name");
 const source = element<HTMLPreElement>("source");
+const timelineToggle = element<HTMLInputElement>("timeline-toggle");
+const timeline = new TimelinePanel(element<HTMLElement>("timeline"));
 
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
@@ -119,7 +124,7 @@ class Pane {
     this.root.className = "pane";
     this.root.dataset.rank = String(rank);
     this.root.dataset.status = "running";
-    this.root.style.setProperty("--hue", String((rank * 47 + 220) % 360));
+    this.root.style.setProperty("--hue", String(rankHue(rank)));
     const head = document.createElement("header");
     const name = document.createElement("span");
     name.className = "rank";
@@ -172,6 +177,18 @@ class Pane {
   }
 }
 
+/** What the timeline panel says before a job, and on a page that cannot trace. */
+function introduceTimeline(): void {
+  if (transport() === "copying") {
+    timeline.say(
+      "unavailable",
+      "No timeline on this page: wasmpi records a trace only where the ranks share memory, and this page is not cross-origin isolated.",
+    );
+  } else {
+    timeline.say("idle", "Run an example to see when each rank made each wasmpi call.");
+  }
+}
+
 function setState(state: "idle" | "running" | "done" | "failed", text: string): void {
   result.dataset.state = state;
   stateText.textContent = text;
@@ -189,8 +206,13 @@ async function runExample(): Promise<void> {
   const name = exampleSelect.value;
   const np = selectedRanks();
   const args = argsInput.value.trim() === "" ? [] : argsInput.value.trim().split(/\s+/);
+  // Tracing costs a little per call: a job is traced only while the timeline is asked for.
+  const traced = timelineToggle.checked && transport() === "shared-memory";
+  const traces: ChromeTrace[] = [];
   setBusy(true);
   failures.replaceChildren();
+  if (traced) timeline.say("recording", "Recording the trace…");
+  else introduceTimeline();
   const views = Array.from({ length: np }, (_, r) => new Pane(r));
   panes.replaceChildren(...views.map((v) => v.root));
   panes.dataset.ranks = String(np);
@@ -207,15 +229,19 @@ async function runExample(): Promise<void> {
       args,
       timeoutMs: DEADLINE_MS,
       onOutput: (rank, stream, line) => views[rank]?.line(stream, line),
+      trace: traced ? (trace) => traces.push(trace) : undefined,
     });
     ms = performance.now() - started;
   } catch (error) {
     setState("failed", "Could not start");
     addFailure(error instanceof Error ? error.message : String(error));
+    introduceTimeline();
     setBusy(false);
     return;
   }
   for (const rank of job.ranks) views[rank.rank]?.end(rank);
+  const trace = traces[0];
+  if (trace !== undefined) timeline.show(trace, `wasmpi-${name}-${np}-ranks.json`);
   exitText.textContent = String(job.exitCode);
   timeText.textContent = ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
   if (job.exitCode === 0) setState("done", `Finished on ${np} rank${np === 1 ? "" : "s"}`);
@@ -248,6 +274,10 @@ async function main(): Promise<void> {
   if (kernels.some((k) => k.name === wanted)) exampleSelect.value = wanted as string;
   else if (kernels.some((k) => k.name === "mpi_hello")) exampleSelect.value = "mpi_hello";
   chooseRanks(RANK_CHOICES.includes(Number(ranks)) ? Number(ranks) : 4);
+  introduceTimeline();
+  timelineToggle.addEventListener("change", () => {
+    timeline.root.hidden = !timelineToggle.checked;
+  });
   exampleSelect.addEventListener("change", () => void showExample(kernels));
   ranksBox.addEventListener("change", () =>
     location.replace(`#${exampleSelect.value}/${selectedRanks()}`),
