@@ -54,11 +54,14 @@ const YIELD_MS = 2;
 /**
  * A yield that takes longer than this gave the core to a thread that kept it: not a peer
  * rank about to answer (which soon waits itself), but a long computation or another process.
- * Yielding then only queues this rank behind it (4 ranks beside 2 busy processes on 2 cores:
- * 22 s for examples/heat2d.ts when yielding, 3.5-5 s when sleeping at once), so the rank
- * sleeps instead for the next YIELD_BACKOFF_MS.
+ * When LONG_YIELDS of them come in a row, other processes hold the cores and yielding only
+ * queues this rank behind them (4 ranks beside 2 busy processes on 2 cores: 22 s for
+ * examples/heat2d.ts when yielding, 3.5-5 s when sleeping at once), so the rank sleeps at once
+ * for the next YIELD_BACKOFF_MS. One long yield alone happens without them (a peer's page
+ * fault, the runtime's own threads); backing off then made a 4-rank Barrier 5x slower.
  */
 const LONG_YIELD_MS = 0.5;
+const LONG_YIELDS = 3;
 const YIELD_BACKOFF_MS = 100;
 
 /** How a rank waits on its own doorbell. */
@@ -131,14 +134,20 @@ export class Waiter {
       if (now - since < YIELD_MS && now >= this.#sleepUntil) {
         this.#yieldCpu();
         const back = performance.now();
-        if (back - now > LONG_YIELD_MS) this.#sleepUntil = back + YIELD_BACKOFF_MS;
+        if (back - now <= LONG_YIELD_MS) {
+          this.#longYields = 0;
+        } else if (++this.#longYields === LONG_YIELDS) {
+          this.#longYields = 0;
+          this.#sleepUntil = back + YIELD_BACKOFF_MS;
+        }
         return;
       }
     }
     this.sleep(seen);
   }
 
-  /** Until when waits sleep at once instead of yielding (after a long yield). */
+  /** Long yields in a row, and until when waits sleep at once instead of yielding. */
+  #longYields = 0;
   #sleepUntil = 0;
 
   /** Sleeps until the doorbell differs from `seen`, or for a time slice at most. */
