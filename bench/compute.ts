@@ -33,7 +33,7 @@ import { parseRunnerOptions, type RunnerOptions, runnerUsage } from "./lib/sweep
 
 const KERNELS = ["sum", "dot", "stencil", "matmul"] as const;
 const VARIANTS = ["plain", "simd"] as const;
-/** Issue 5: "AssemblyScript compute kernels ≤ 1.3× the C time". */
+/** The goal the suite reports against: an AssemblyScript compute kernel in at most 1.3× the C time. */
 const GOAL_FACTOR = 1.3;
 /** Other processes' share of the CPU above which a job counts as disturbed (as runner.ts). */
 const DISTURBED = 0.1;
