@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 /** The `wasmpi` command. */
 import { accessSync, constants, readFileSync } from "node:fs";
-import { LaunchError, type RunOptions } from "./launcher.js";
-import { CompileError } from "./platform/node/compile.js";
-import { runWithOutput } from "./platform/node/index.js";
+import type { RunOptions } from "./launcher.js";
+import { discardPrestarted, prestartWorkers } from "./platform/node/platform.js";
 
 const USAGE = `Usage: wasmpi run [options] <kernel.wasm | kernel.ts | kernel.c> [-- args...]
 
@@ -173,6 +172,13 @@ async function main(argv: readonly string[]): Promise<number> {
     );
     return 2;
   }
+  // The ranks' threads boot while this thread loads the launcher and reads the kernel.
+  prestartWorkers(options.np ?? 1);
+  const [{ runWithOutput }, { LaunchError }, { CompileError }] = await Promise.all([
+    import("./platform/node/run.js"),
+    import("./launcher.js"),
+    import("./platform/node/compile.js"),
+  ]);
   const write = (rank: number, fd: 1 | 2, bytes: Uint8Array): void => {
     const stream = fd === 1 ? process.stdout : process.stderr;
     stream.write(tagOutput ? tagLines(rank, bytes) : bytes);
@@ -207,6 +213,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
     throw error;
+  } finally {
+    discardPrestarted();
   }
 }
 
