@@ -147,8 +147,7 @@ async function serve(
     response.writeHead(304, headers(isolated, { "last-modified": modified })).end();
     return;
   }
-  let body: Buffer | string = await readFile(file);
-  if (file.endsWith(".js")) body = resolveBareImports(body.toString("utf8"));
+  const body = await readFile(file);
   send(response, 200, TYPES[extname(file)] ?? "application/octet-stream", body, isolated, {
     "last-modified": modified,
   });
@@ -156,7 +155,7 @@ async function serve(
 
 /**
  * The file behind a URL path: the page's own files from examples/web, its script and the
- * package's browser entry from dist/, and the browser WASI shim from node_modules.
+ * package's browser entry from dist/ (the rank worker there is one file, the WASI shim in it).
  */
 function fileFor(path: string): string | null {
   const inside = (dir: string, rest: string): string | null => {
@@ -165,9 +164,6 @@ function fileFor(path: string): string | null {
   };
   if (path === "/examples/web/") return join(page, "index.html");
   const ext = extname(path);
-  if (path.startsWith("/node_modules/")) {
-    return ext === ".js" ? inside(join(root, "node_modules"), path.slice(14)) : null;
-  }
   if (ext === ".js" || ext === ".map") {
     if (path.startsWith("/host/") || path.startsWith("/examples/web/")) return inside(dist, path);
     return null;
@@ -176,32 +172,6 @@ function fileFor(path: string): string | null {
     return inside(page, path.slice(14));
   }
   return null;
-}
-
-/**
- * Browsers resolve no bare module specifiers ("@bjorn3/browser_wasi_shim") and import maps do
- * not reach into workers: point them at the package's file under /node_modules, as a
- * bundler's development server does.
- */
-function resolveBareImports(code: string): string {
-  return code.replace(
-    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])([^"'./][^"']*)\2/g,
-    (whole, head: string, quote: string, specifier: string) => {
-      let resolved: string;
-      try {
-        resolved = fileURLToPath(import.meta.resolve(specifier));
-      } catch {
-        return whole;
-      }
-      const at = resolved.lastIndexOf(`${sep}node_modules${sep}`);
-      if (at < 0) return whole;
-      const url = `/node_modules/${resolved
-        .slice(at + 14)
-        .split(sep)
-        .join("/")}`;
-      return `${head}${quote}${url}${quote}`;
-    },
-  );
 }
 
 function send(
