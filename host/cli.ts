@@ -23,7 +23,8 @@ A job whose running ranks are all blocked for good (a deadlock) is stopped at on
 line per rank naming the call it waits in.
 
 Exit code: 0 when every rank ends normally; the failing rank's code (Abort(code), a
-non-zero exit) or 1 on failure or deadlock; 124 on timeout; 2 for a bad command line.`;
+non-zero exit) or 1 on failure or deadlock; 124 on timeout; 2 for a bad command line;
+141 when the reader of the output goes away (as on SIGPIPE).`;
 
 class UsageError extends Error {}
 
@@ -181,7 +182,7 @@ async function main(argv: readonly string[]): Promise<number> {
   ]);
   const write = (rank: number, fd: 1 | 2, bytes: Uint8Array): void => {
     const stream = fd === 1 ? process.stdout : process.stderr;
-    stream.write(tagOutput ? tagLines(rank, bytes) : bytes);
+    if (stream.writable) stream.write(tagOutput ? tagLines(rank, bytes) : bytes);
   };
   try {
     const result = await runWithOutput(kernel, options, write);
@@ -216,6 +217,19 @@ async function main(argv: readonly string[]): Promise<number> {
   } finally {
     discardPrestarted();
   }
+}
+
+/**
+ * SIGPIPE, as a command in a pipeline gets it: once the reader of stdout has gone
+ * (`wasmpi run ... | head`), the job ends at once, quietly, with 128 + 13. A closed stderr
+ * only loses what would have gone there.
+ */
+const SIGPIPE_EXIT = 141;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    if (stream === process.stdout) process.exit(SIGPIPE_EXIT);
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2));

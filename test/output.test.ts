@@ -4,7 +4,8 @@
  * newline at exit or when the job fails. Every line must arrive whole, in order per rank, and
  * nothing may be lost, through run()'s onOutput and through the command's stdout and stderr.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
+import type { Readable } from "node:stream";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { cliPath, describeJob, job, kernelPath, root } from "./helpers.js";
@@ -19,12 +20,16 @@ interface RawRun {
 }
 
 /** The command, with its output as bytes (helpers.cli decodes it as UTF-8). */
-function cliBytes(args: string[]): Promise<RawRun> {
+function cliBytes(
+  args: string[],
+  started: (child: ChildProcessByStdio<null, Readable, Readable>) => void = () => {},
+): Promise<RawRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    started(child);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (d: Buffer) => out.push(d));
@@ -150,6 +155,16 @@ function checkMany(perRank: readonly (readonly string[])[], n: number, how: stri
     }
   });
 }
+
+test("a reader that goes away (wasmpi run ... | head) ends the job quietly, exit 141 as on SIGPIPE", async () => {
+  const args = ["run", "-n", "2", output, "--", "many", "1000000"];
+  // Read the first chunk, then close the pipe as `head` does.
+  const r = await cliBytes(args, (child) =>
+    child.stdout.once("data", () => child.stdout.destroy()),
+  );
+  assert.is(r.stderr.toString(), "");
+  assert.is(r.code, 141);
+});
 
 test("100,000 lines from each of two ranks, no line lost, spliced or out of order", async () => {
   const n = 100_000;
