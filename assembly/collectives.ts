@@ -10,7 +10,7 @@ import * as abi from "./bindings";
 import { Comm, scratchOf } from "./comm";
 import { check, fail } from "./errors";
 import { decode, encode } from "./serialize";
-import { Op } from "./types";
+import { MAXLOC, MINLOC, Op } from "./types";
 
 const BYTE_CODE: i32 = 1;
 const INT32_CODE: i32 = 6;
@@ -310,11 +310,21 @@ export enum Reduction {
   Exscan,
 }
 
+/** The object method of each kind, as errors name it. */
+const REDUCTION_CALLS: StaticArray<string> = ["reduce", "allreduce", "scan", "exscan"];
+
 /**
  * Combines one number per rank through the buffer import of `kind`. The result cell starts at
  * zero: where MPI defines no result (reduce off the root, exscan at rank 0) T's zero comes back.
  */
 export function reduceNumber<T>(comm: Comm, kind: Reduction, value: T, op: Op, root: i32): T {
+  if (op == MAXLOC || op == MINLOC) {
+    const call = REDUCTION_CALLS[kind];
+    fail(
+      call,
+      `${op.name} combines (value, index) pairs, not single numbers: use ${call.charAt(0).toUpperCase()}${call.slice(1)} on a typed array of (value, index) elements`,
+    );
+  }
   const cells = memory.data(16);
   const operand = cells;
   const result = cells + 8;

@@ -46,6 +46,14 @@ export const LXOR = new Op(7, "LXOR");
 export const BAND = new Op(8, "BAND");
 export const BOR = new Op(9, "BOR");
 export const BXOR = new Op(10, "BXOR");
+/**
+ * On (value, index) pairs, two elements of a typed array each (value, then index: the length
+ * is even): the pair with the larger value, of equal values the smaller index. Each rank
+ * usually pairs its value with its rank, to learn where the maximum is.
+ */
+export const MAXLOC = new Op(11, "MAXLOC");
+/** As MAXLOC, with the smaller value. */
+export const MINLOC = new Op(12, "MINLOC");
 
 /**
  * What a receive or probe found. The first four fields are the ABI's status record, written

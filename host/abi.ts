@@ -87,7 +87,11 @@ export const ERROR_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
   Object.entries(ErrorCode).map(([name, code]) => [code, name]),
 );
 
-/** Datatype codes; `size` is the element size in bytes. */
+/**
+ * Datatype codes; `size` is the element size in bytes. The last four are (value, index)
+ * pairs, the elements of MAXLOC and MINLOC in C (MPI_FLOAT_INT, MPI_DOUBLE_INT, MPI_SHORT_INT,
+ * MPI_2INT and MPI_LONG_INT); as opaque elements they go anywhere a datatype does.
+ */
 export const Datatype = {
   BYTE: 1,
   INT8_T: 2,
@@ -100,6 +104,10 @@ export const Datatype = {
   UINT64_T: 9,
   FLOAT: 10,
   DOUBLE: 11,
+  FLOAT_INT: 12,
+  DOUBLE_INT: 13,
+  SHORT_INT: 14,
+  INT_INT: 15,
 } as const;
 export type Datatype = (typeof Datatype)[keyof typeof Datatype];
 
@@ -115,6 +123,10 @@ export const DATATYPE_SIZES: Readonly<Record<number, number>> = {
   [Datatype.UINT64_T]: 8,
   [Datatype.FLOAT]: 4,
   [Datatype.DOUBLE]: 8,
+  [Datatype.FLOAT_INT]: 8,
+  [Datatype.DOUBLE_INT]: 16,
+  [Datatype.SHORT_INT]: 8,
+  [Datatype.INT_INT]: 8,
 };
 
 /** The C type of each datatype's elements (little-endian, two's complement, IEEE 754). */
@@ -130,6 +142,10 @@ export const DATATYPE_C_TYPES: Readonly<Record<keyof typeof Datatype, string>> =
   UINT64_T: "uint64_t",
   FLOAT: "float",
   DOUBLE: "double",
+  FLOAT_INT: "struct { float value; int32_t index; }",
+  DOUBLE_INT: "struct { double value; int32_t index; } (4 bytes of padding at the end)",
+  SHORT_INT: "struct { int16_t value; int32_t index; } (2 bytes of padding after value)",
+  INT_INT: "struct { int32_t value; int32_t index; }",
 };
 
 export const DATATYPE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
@@ -148,6 +164,8 @@ export const Op = {
   BAND: 8,
   BOR: 9,
   BXOR: 10,
+  MAXLOC: 11,
+  MINLOC: 12,
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -163,6 +181,10 @@ export const OP_MEANINGS: Readonly<Record<keyof typeof Op, string>> = {
   BAND: "bitwise and",
   BOR: "bitwise or",
   BXOR: "bitwise exclusive or",
+  MAXLOC:
+    "on (value, index) pairs: the pair with the larger value, of equal values the smaller index; the pairs are the *_INT datatypes, or two elements of any number datatype but BYTE (value, then index: the count is even)",
+  MINLOC:
+    "on (value, index) pairs: the pair with the smaller value, of equal values the smaller index; pairs as for MAXLOC; for both, a NaN value loses to any number",
 };
 
 export const OP_NAMES: Readonly<Record<number, string>> = Object.fromEntries(

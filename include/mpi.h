@@ -110,6 +110,12 @@ __extension__ _Static_assert(sizeof(int) == 4 && sizeof(long) == 4 && sizeof(lon
 #define MPI_UINT32_T WASMPI_UINT32_T
 #define MPI_INT64_T WASMPI_INT64_T
 #define MPI_UINT64_T WASMPI_UINT64_T
+/* (value, index) pairs for MPI_MAXLOC and MPI_MINLOC, laid out as C's structs. */
+#define MPI_FLOAT_INT WASMPI_FLOAT_INT
+#define MPI_DOUBLE_INT WASMPI_DOUBLE_INT
+#define MPI_SHORT_INT WASMPI_SHORT_INT
+#define MPI_2INT WASMPI_INT_INT
+#define MPI_LONG_INT WASMPI_INT_INT
 
 /* Reduction operations. */
 #define MPI_SUM WASMPI_SUM
@@ -122,6 +128,8 @@ __extension__ _Static_assert(sizeof(int) == 4 && sizeof(long) == 4 && sizeof(lon
 #define MPI_BAND WASMPI_BAND
 #define MPI_BOR WASMPI_BOR
 #define MPI_BXOR WASMPI_BXOR
+#define MPI_MAXLOC WASMPI_MAXLOC
+#define MPI_MINLOC WASMPI_MINLOC
 
 /* 0 before MPI_Init, 1 after it, 2 after MPI_Finalize; weak, so every file shares one. */
 __attribute__((weak)) int wasmpi_mpi_state;

@@ -43,6 +43,10 @@ extern "C" {
 #define WASMPI_UINT64_T 9
 #define WASMPI_FLOAT 10
 #define WASMPI_DOUBLE 11
+#define WASMPI_FLOAT_INT 12
+#define WASMPI_DOUBLE_INT 13
+#define WASMPI_SHORT_INT 14
+#define WASMPI_INT_INT 15
 
 /** Element size in bytes of a datatype code, or 0 for an unknown code. */
 static inline int32_t wasmpi_datatype_size(int32_t datatype) {
@@ -58,6 +62,10 @@ static inline int32_t wasmpi_datatype_size(int32_t datatype) {
     case WASMPI_UINT64_T: return 8;
     case WASMPI_FLOAT: return 4;
     case WASMPI_DOUBLE: return 8;
+    case WASMPI_FLOAT_INT: return 8;
+    case WASMPI_DOUBLE_INT: return 16;
+    case WASMPI_SHORT_INT: return 8;
+    case WASMPI_INT_INT: return 8;
     default: return 0;
   }
 }
@@ -73,6 +81,8 @@ static inline int32_t wasmpi_datatype_size(int32_t datatype) {
 #define WASMPI_BAND 8
 #define WASMPI_BOR 9
 #define WASMPI_BXOR 10
+#define WASMPI_MAXLOC 11
+#define WASMPI_MINLOC 12
 
 /* Communicator handles that exist in every job; comm_split and comm_dup make 3 and up. */
 #define WASMPI_COMM_NULL 0

@@ -1,4 +1,4 @@
-/** The AssemblyScript bindings declare exactly the imports of the ABI table. */
+/** The AssemblyScript bindings and constants match the ABI table. */
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -63,6 +63,18 @@ test("every @external declaration matches the ABI table", () => {
 test("assembly/bindings.ts declares every function of the ABI table once", () => {
   const names = declarations("assembly/bindings.ts").map((d) => d.name);
   assert.equal([...names].sort(), Object.keys(abi.FUNCTIONS).sort());
+});
+
+test("assembly/types.ts names every op, and its datatypes, with the ABI table's codes", () => {
+  const source = readFileSync(`${root}assembly/types.ts`, "utf8");
+  const ops = [...source.matchAll(/new Op\((\d+), "(\w+)"\)/g)].map((m) => [m[2], Number(m[1])]);
+  assert.equal(Object.fromEntries(ops), abi.Op);
+  const datatypes = [...source.matchAll(/new Datatype\((\d+), (\d+), "(\w+)"\)/g)];
+  assert.ok(datatypes.length >= 11);
+  for (const [, code, bytes, name] of datatypes) {
+    assert.is(abi.Datatype[name as keyof typeof abi.Datatype], Number(code), name);
+    assert.is(abi.DATATYPE_SIZES[Number(code)], Number(bytes), name);
+  }
 });
 
 test("datatype sizes and codes are consistent", () => {

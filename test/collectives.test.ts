@@ -1,7 +1,7 @@
 /**
  * Collectives at 1–5 ranks, in the manner of mpi4py's suite: every collective × every buffer
  * type × every root, every op on every datatype it applies to, in-place forms, zero lengths,
- * uneven v-counts, the object forms; each scenario checked inside the ranks. Then large
+ * uneven v-counts, MAXLOC and MINLOC on (value, index) pairs, the object forms; each scenario checked inside the ranks. Then large
  * buffers, and the ways a collective ends the job.
  */
 import { test } from "uvu";
@@ -19,6 +19,7 @@ const scenarios = [
   "vector",
   "reduce",
   "scan",
+  "loc",
   "views",
   "empty",
   "objects",
@@ -82,6 +83,16 @@ const failures: Failure[] = [
     scenario: "error-op",
     np: 2,
     line: /^rank \d: Allreduce: .*\bBAND\b.*\b(DOUBLE|Float64Array)\b/,
+  },
+  {
+    scenario: "error-loc-count",
+    np: 2,
+    line: /^rank \d: Allreduce: MAXLOC combines \(value, index\) pairs, two elements of DOUBLE each: a count of 3 is not whole pairs$/,
+  },
+  {
+    scenario: "error-loc-number",
+    np: 2,
+    line: /^rank \d: allreduce: MINLOC combines \(value, index\) pairs, not single numbers: use Allreduce on a typed array of \(value, index\) elements$/,
   },
   {
     scenario: "error-object-type",

@@ -42,6 +42,9 @@ function mpiAllows(op: number, t: Type): boolean {
   const arithmetic = op === Op.SUM || op === Op.PROD || op === Op.MIN || op === Op.MAX;
   const logical = op === Op.LAND || op === Op.LOR || op === Op.LXOR;
   const bitwise = op === Op.BAND || op === Op.BOR || op === Op.BXOR;
+  // MAXLOC and MINLOC: on (value, index) pairs of two elements of one number type, as
+  // Fortran's MPI_2INTEGER and MPI_2DOUBLE_PRECISION (reduce-loc.test.ts checks them).
+  if (op === Op.MAXLOC || op === Op.MINLOC) return t.float === true || t.signed !== undefined;
   if (t.float) return arithmetic;
   if (t.signed === undefined) return bitwise; // BYTE
   return arithmetic || logical || bitwise;
@@ -316,8 +319,10 @@ const LAYOUTS: readonly Layout[] = [
   },
 ];
 
+const ELEMENTWISE = OPS.filter(([, op]) => op !== Op.MAXLOC && op !== Op.MINLOC);
+
 for (const t of TYPES) {
-  for (const [name, op] of OPS) {
+  for (const [name, op] of ELEMENTWISE) {
     if (!mpiAllows(op, t)) continue;
     for (const layout of LAYOUTS) {
       const label = `${name} ${t.name}: ${layout.name}`;
@@ -481,12 +486,13 @@ test("opApplies accepts exactly MPI's op and datatype pairs", () => {
   }
   for (const [op, datatype] of [
     [0, Datatype.INT32_T],
-    [11, Datatype.INT32_T],
+    [13, Datatype.INT32_T],
     [-1, Datatype.INT32_T],
     [1.5, Datatype.INT32_T],
     [33, Datatype.INT32_T],
     [Op.SUM, 0],
-    [Op.SUM, 12],
+    [Op.SUM, 16],
+    [Op.SUM, Datatype.FLOAT_INT],
     [Op.BAND, -1],
   ] as const) {
     assert.not.ok(opApplies(op, datatype), `op ${op} on datatype ${datatype}`);

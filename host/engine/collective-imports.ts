@@ -4,6 +4,7 @@ import type { Communicator } from "./comms.js";
 import { MpiError } from "./errors.js";
 import type { Implementation } from "./imports.js";
 import { opApplies } from "./reduce.js";
+import { elementsPerPair, isLocOp } from "./reduce-loc.js";
 import type { RankTransport } from "./transport.js";
 
 export type CollectiveImport =
@@ -48,13 +49,20 @@ export function collectiveImports(
     return c.bufferBytes(what, ptr, count, datatype);
   };
 
-  const opOk = (op: number, datatype: number): void => {
+  /** Checks the op against the datatype, and that MAXLOC/MINLOC get whole pairs. */
+  const opOk = (op: number, datatype: number, count: number): void => {
     c.elementSize(datatype);
     if (OP_NAMES[op] === undefined) throw new MpiError(ErrorCode.ERR_OP, `invalid op ${op}`);
     if (!opApplies(op, datatype)) {
       throw new MpiError(
         ErrorCode.ERR_OP,
         `${OP_NAMES[op]} does not apply to ${datatypeName(datatype)}`,
+      );
+    }
+    if (isLocOp(op) && count > 0 && count % elementsPerPair(datatype) !== 0) {
+      throw new MpiError(
+        ErrorCode.ERR_COUNT,
+        `${OP_NAMES[op]} combines (value, index) pairs, two elements of ${datatypeName(datatype)} each: a count of ${count} is not whole pairs`,
       );
     }
   };
@@ -292,7 +300,7 @@ export function collectiveImports(
       c.guard(() => {
         const comm = rt.comms.get(handle);
         rootOf(comm, root);
-        opOk(op, datatype);
+        opOk(op, datatype, count);
         const atRoot = comm.rank === root;
         const send = atRoot ? inPlace(sendbuf, recvbuf) : sendbuf >>> 0;
         if (send === IN_PLACE && !atRoot) {
@@ -306,7 +314,7 @@ export function collectiveImports(
     allreduce: (sendbuf, recvbuf, count, datatype, op, handle) =>
       c.guard(() => {
         const comm = rt.comms.get(handle);
-        opOk(op, datatype);
+        opOk(op, datatype, count);
         const send = inPlace(sendbuf, recvbuf);
         if (send !== IN_PLACE) c.bufferBytes("send buffer", sendbuf, count, datatype);
         c.bufferBytes("receive buffer", recvbuf, count, datatype);
@@ -316,7 +324,7 @@ export function collectiveImports(
     scan: (sendbuf, recvbuf, count, datatype, op, handle) =>
       c.guard(() => {
         const comm = rt.comms.get(handle);
-        opOk(op, datatype);
+        opOk(op, datatype, count);
         const send = inPlace(sendbuf, recvbuf);
         if (send !== IN_PLACE) c.bufferBytes("send buffer", sendbuf, count, datatype);
         c.bufferBytes("receive buffer", recvbuf, count, datatype);
@@ -326,7 +334,7 @@ export function collectiveImports(
     exscan: (sendbuf, recvbuf, count, datatype, op, handle) =>
       c.guard(() => {
         const comm = rt.comms.get(handle);
-        opOk(op, datatype);
+        opOk(op, datatype, count);
         const send = inPlace(sendbuf, recvbuf);
         if (send !== IN_PLACE) c.bufferBytes("send buffer", sendbuf, count, datatype);
         c.bufferBytes("receive buffer", recvbuf, count, datatype);
@@ -336,7 +344,7 @@ export function collectiveImports(
     reduce_scatter_block: (sendbuf, recvbuf, recvcount, datatype, op, handle) =>
       c.guard(() => {
         const comm = rt.comms.get(handle);
-        opOk(op, datatype);
+        opOk(op, datatype, recvcount);
         const send = sendbuf === IN_PLACE ? IN_PLACE : sendbuf >>> 0;
         const total = recvcount * size(comm);
         if (send !== IN_PLACE) c.bufferBytes("send buffer", sendbuf, total, datatype);

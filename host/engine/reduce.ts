@@ -21,6 +21,7 @@
  *   leaves ~1.5x on 80 MB and nothing on one element. bench/reduce.ts has the figures.
  */
 import { DATATYPE_SIZES, Datatype, Op } from "../abi.js";
+import { combineLoc, elementsPerPair, isLocOp, locApplies } from "./reduce-loc.js";
 
 const { BYTE, INT8_T, UINT8_T, INT16_T, UINT16_T, INT32_T, UINT32_T, INT64_T, UINT64_T } = Datatype;
 const { SUM, PROD, MIN, MAX, LAND, LOR, LXOR, BAND, BOR, BXOR } = Op;
@@ -49,6 +50,7 @@ const SIGN32 = 0x80000000 | 0;
 
 /** Whether `op` applies to `datatype` as in MPI (MPI 4.0 §6.9.2). */
 export function opApplies(op: number, datatype: number): boolean {
+  if (isLocOp(op)) return locApplies(datatype);
   const ops = OPS_OF[datatype];
   return ops !== undefined && op >= SUM && op <= BXOR && (op | 0) === op && ((ops >> op) & 1) === 1;
 }
@@ -94,6 +96,15 @@ export function combine(
     throw new RangeError(`reduction of ${count} elements of size ${size} runs outside a buffer`);
   }
   if (count === 0) return;
+  if (isLocOp(op)) {
+    if (count % elementsPerPair(datatype) !== 0) {
+      throw new RangeError(
+        `MAXLOC/MINLOC on ${count} elements of datatype ${datatype}: not whole pairs`,
+      );
+    }
+    combineLoc(op, datatype, dst, dstAt, a, aAt, b, bAt, count);
+    return;
+  }
   // Offsets reach 4 GiB, but `|` keeps their low bits, which are all the test needs.
   if (((dstAt | aAt | bAt) & (size - 1)) !== 0) {
     combineStaged(op, datatype, size, d, dstAt, x, aAt, y, bAt, count);

@@ -4,6 +4,7 @@ import type { Communicator } from "./comms.js";
 import { Coll } from "./layout.js";
 import { copyBytes } from "./memory.js";
 import { accumulate, combine } from "./reduce.js";
+import { elementsPerPair, isLocOp } from "./reduce-loc.js";
 
 /** Reductions of up to this many bytes combine every operand in every rank: two rounds. */
 const SMALL_REDUCTION = 16 << 10;
@@ -58,8 +59,9 @@ export class Reductions {
       }
       return;
     }
-    // Chunks of whole elements, one per rank.
-    const per = Math.ceil(count / comm.size);
+    // Chunks of whole elements (of whole pairs for MAXLOC and MINLOC), one per rank.
+    const unit = isLocOp(op) ? elementsPerPair(datatype) : 1;
+    const per = unit * Math.ceil(count / unit / comm.size);
     const first = Math.min(count, me * per);
     const n = Math.min(count, first + per) - first;
     const target = all ? me : root;

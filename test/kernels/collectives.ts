@@ -418,6 +418,101 @@ function alltoallvOf<B>(name: string): void {
   expectUnset(call, recv, recv.length - 1, 1);
 }
 
+// ---- MAXLOC and MINLOC: (value, index) pairs, two elements each ---------------------------
+
+const PAIRS = 3;
+
+/** The value of pair p at rank r: pair 0 ties the ranks of equal r % 3, pair 1 is larger on
+ *  lower ranks, pair 2 is the same everywhere; every rank pairs its values with its rank. */
+function locValue(r: i32, p: i32): i32 {
+  return p == 0 ? r % 3 : p == 1 ? 50 - r : 7;
+}
+
+function locOperand<B>(r: i32): B {
+  const buf = instantiate<B>(2 * PAIRS);
+  for (let p = 0; p < PAIRS; p++) {
+    buf[2 * p] = <valueof<B>>locValue(r, p);
+    buf[2 * p + 1] = <valueof<B>>r;
+  }
+  return buf;
+}
+
+/** Checks the pairs of ranks first..last combined with MAXLOC or MINLOC. */
+function expectLoc<B>(call: string, buf: B, op: MPI.Op, first: i32, last: i32): void {
+  for (let p = 0; p < PAIRS; p++) {
+    let best = first;
+    for (let r = first + 1; r <= last; r++) {
+      const v = locValue(r, p);
+      const b = locValue(best, p);
+      // Of equal values the smaller index, the earlier rank, stays.
+      if (op == MPI.MAXLOC ? v > b : v < b) best = r;
+    }
+    const value = <valueof<B>>locValue(best, p);
+    const index = <valueof<B>>best;
+    if (buf[2 * p] != value || buf[2 * p + 1] != index) {
+      expect(
+        false,
+        `${call}: pair ${p} is (${buf[2 * p]}, ${buf[2 * p + 1]}), expected (${value}, ${index})`,
+      );
+    }
+  }
+}
+
+function locOf<B>(name: string): void {
+  const ops: MPI.Op[] = [MPI.MAXLOC, MPI.MINLOC];
+  const last = size - 1;
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k];
+    for (let root = 0; root < size; root++) {
+      if (rank == root) {
+        const recv = filled<B>(2 * PAIRS, UNSET);
+        comm.Reduce(locOperand<B>(rank), recv, op, root);
+        expectLoc(`Reduce<${name}>(${op.name}, root=${root})`, recv, op, 0, last);
+      } else {
+        comm.Reduce(locOperand<B>(rank), null, op, root);
+      }
+    }
+    const recv = filled<B>(2 * PAIRS, UNSET);
+    comm.Allreduce(locOperand<B>(rank), recv, op);
+    expectLoc(`Allreduce<${name}>(${op.name})`, recv, op, 0, last);
+    const both = locOperand<B>(rank);
+    comm.Allreduce(both, both, op);
+    expectLoc(`Allreduce<${name}>(${op.name}) in place`, both, op, 0, last);
+    const scanned = filled<B>(2 * PAIRS, UNSET);
+    comm.Scan(locOperand<B>(rank), scanned, op);
+    expectLoc(`Scan<${name}>(${op.name})`, scanned, op, 0, rank);
+    const exscanned = filled<B>(2 * PAIRS, UNSET);
+    comm.Exscan(locOperand<B>(rank), exscanned, op);
+    if (rank > 0) expectLoc(`Exscan<${name}>(${op.name})`, exscanned, op, 0, rank - 1);
+  }
+}
+
+/** A MAXLOC of 3001 pairs (48 KB): large enough that every rank combines a share, in whole
+ *  pairs although the pairs do not split evenly. */
+function largeLoc(): void {
+  const pairs = 3001;
+  const send = new Float64Array(2 * pairs);
+  for (let p = 0; p < pairs; p++) {
+    send[2 * p] = <f64>((p * 7 + rank * 13) % 101);
+    send[2 * p + 1] = <f64>rank;
+  }
+  const recv = new Float64Array(2 * pairs);
+  comm.Allreduce(send, recv, MPI.MAXLOC);
+  for (let p = 0; p < pairs; p++) {
+    let best = 0;
+    for (let r = 1; r < size; r++) {
+      if ((p * 7 + r * 13) % 101 > (p * 7 + best * 13) % 101) best = r;
+    }
+    const value = <f64>((p * 7 + best * 13) % 101);
+    if (recv[2 * p] != value || recv[2 * p + 1] != <f64>best) {
+      expect(
+        false,
+        `Allreduce(MAXLOC) of ${pairs} pairs: pair ${p} is (${recv[2 * p]}, ${recv[2 * p + 1]}), expected (${value}, ${best})`,
+      );
+    }
+  }
+}
+
 // ---- every buffer type --------------------------------------------------------------------
 
 function onBuffer<B>(name: string): void {
@@ -429,6 +524,7 @@ function onBuffer<B>(name: string): void {
   else if (scenario == "reduce") reduceOf<B>(name);
   else if (scenario == "scan") scanOf<B>(name);
   else if (scenario == "vector") vectorOf<B>(name);
+  else if (scenario == "loc") locOf<B>(name);
 }
 
 function everyBuffer(): void {
@@ -730,6 +826,10 @@ function errors(): void {
     comm.Scatter(rank == 0 ? new Float64Array(size * 4 + 1) : null, buf, 0);
   } else if (scenario == "error-op") {
     comm.Allreduce(buf, new Float64Array(4), MPI.BAND);
+  } else if (scenario == "error-loc-count") {
+    comm.Allreduce(new Float64Array(3), new Float64Array(3), MPI.MAXLOC);
+  } else if (scenario == "error-loc-number") {
+    comm.allreduce<f64>(1.5, MPI.MINLOC);
   } else if (scenario == "error-object-type") {
     // The root broadcasts a string; the others ask for an i32.
     if (rank == 0) comm.bcast<string>("text", 0);
@@ -750,9 +850,11 @@ if (
   scenario == "alltoall" ||
   scenario == "reduce" ||
   scenario == "scan" ||
-  scenario == "vector"
+  scenario == "vector" ||
+  scenario == "loc"
 ) {
   everyBuffer();
+  if (scenario == "loc") largeLoc();
 } else if (scenario == "barrier") barriers();
 else if (scenario == "views") views();
 else if (scenario == "empty") empty();

@@ -155,6 +155,35 @@ static void collectives(void) {
   CHECK(prefix == rank + 1);
   MPI_Exscan(&one, &before, 1, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
   if (rank > 0) CHECK(before == rank);
+  // MAXLOC and MINLOC on C's pair structs: where the largest and smallest values are, ties
+  // going to the smaller index.
+  struct {
+    double value;
+    int index;
+  } peak = {(double)(rank % 3), rank}, top, low;
+  MPI_Allreduce(&peak, &top, 1, MPI_DOUBLE_INT, MPI_MAXLOC, MPI_COMM_WORLD);
+  CHECK(top.value == (size > 2 ? 2.0 : size - 1.0) && top.index == (size > 2 ? 2 : size - 1));
+  MPI_Allreduce(&peak, &low, 1, MPI_DOUBLE_INT, MPI_MINLOC, MPI_COMM_WORLD);
+  CHECK(low.value == 0.0 && low.index == 0);
+  struct {
+    int value;
+    int index;
+  } pairs[2] = {{-rank, rank}, {7, size - 1 - rank}}, best[2];
+  MPI_Reduce(pairs, best, 2, MPI_2INT, MPI_MINLOC, root, MPI_COMM_WORLD);
+  if (rank == root) CHECK(best[0].value == 1 - size && best[0].index == size - 1 && best[1].index == 0);
+  struct {
+    float value;
+    int index;
+  } f = {1.0f - (float)rank, rank}, fbest;
+  MPI_Allreduce(&f, &fbest, 1, MPI_FLOAT_INT, MPI_MAXLOC, MPI_COMM_WORLD);
+  CHECK(fbest.value == 1.0f && fbest.index == 0);
+  struct {
+    short value;
+    int index;
+  } s = {(short)(rank / 2), rank}, sbest;
+  MPI_Allreduce(&s, &sbest, 1, MPI_SHORT_INT, MPI_MAXLOC, MPI_COMM_WORLD);
+  CHECK(sbest.value == (size - 1) / 2 && sbest.index == ((size - 1) / 2) * 2);
+
   float blocks[2];
   float *spread = malloc(sizeof(float) * 2 * size);
   for (int i = 0; i < 2 * size; i++) spread[i] = (float)i;

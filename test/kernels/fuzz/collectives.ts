@@ -9,7 +9,17 @@ import * as arena from "./arena";
 import { a, begin, Fn, p, returned, settle, skip, trace } from "./calls";
 import { CommKind, commKind, commSize, pickComm, pickRank } from "./model";
 import { anyI32, below, chance } from "./random";
-import { bytesOf, pickCount, pickOp, pickPtr, pickType, rangeOk, typeSize } from "./values";
+import {
+  bytesOf,
+  DATATYPES,
+  OPS,
+  pickCount,
+  pickOp,
+  pickPtr,
+  pickType,
+  rangeOk,
+  typeSize,
+} from "./values";
 
 const IN_PLACE: u32 = 0xffffffff;
 
@@ -58,12 +68,12 @@ function pickRoot(spoil: bool): i32 {
 
 function pickBadType(): i32 {
   bad = true;
-  return chance(50) ? 0 : 12 + <i32>below(1000);
+  return chance(50) ? 0 : DATATYPES + 1 + <i32>below(1000);
 }
 
 function pickBadOp(): i32 {
   bad = true;
-  return chance(50) ? 0 : 11 + <i32>below(1000);
+  return chance(50) ? 0 : OPS + 1 + <i32>below(1000);
 }
 
 /** A send pointer, sometimes IN_PLACE. */
@@ -76,13 +86,9 @@ function nameRecv(ptr: u32, bytes: i64): void {
   if (!bad) arena.name(ptr, bytes);
 }
 
-/**
- * Writes n i32 counts (or displacements) at `at` when they lie in the arena; returns the first
- * one the host will read (-1 if it cannot read it).
- */
-function writeInts(at: u32, n: i32, displacements: bool): i32 {
-  if (!rangeOk(at, <i64>n * 4)) return -1;
-  if (at < arena.base) return load<i32>(at);
+/** Writes n i32 counts (or displacements) at `at` when they lie in the arena. */
+function writeInts(at: u32, n: i32, displacements: bool): void {
+  if (!rangeOk(at, <i64>n * 4) || at < arena.base) return;
   for (let i = 0; i < n; i++) {
     let value: i32;
     if (chance(85)) value = <i32>below(displacements ? 64 : 48);
@@ -90,7 +96,14 @@ function writeInts(at: u32, n: i32, displacements: bool): i32 {
     store<i32>(at + ((<u32>i) << 2), value);
   }
   arena.name(at, <i64>n * 4);
-  return load<i32>(at);
+}
+
+/**
+ * The first of n i32s at `at` as the host will read it (-1 if it cannot), read once every
+ * array is written: arrays may be one and the same, the last write winning.
+ */
+function firstInt(at: u32, n: i32): i32 {
+  return rangeOk(at, <i64>n * 4) ? load<i32>(at) : -1;
 }
 
 /** Names block 0 of a v-collective's receive buffer, from its count and displacement. */
@@ -207,8 +220,8 @@ function vblocks(fn: Fn): void {
   const displs = pickPtr(<i64>n * 4, true);
   const recvCounts = pickPtr(<i64>n * 4, true);
   const recvDispls = pickPtr(<i64>n * 4, true);
-  const count0 = writeInts(counts, n, false);
-  const displ0 = writeInts(displs, n, true);
+  writeInts(counts, n, false);
+  writeInts(displs, n, true);
   let recvbuf = pickPtr(<i64>arena.targetable() / 2, false);
   const recvcount = pickCount(element);
   if (!mayCall()) return;
@@ -240,7 +253,7 @@ function vblocks(fn: Fn): void {
     );
   } else if (fn == Fn.gatherv || fn == Fn.allgatherv) {
     const sendbuf = pickSend(sendBytes);
-    nameBlock(recvbuf, count0, displ0, element);
+    nameBlock(recvbuf, firstInt(counts, n), firstInt(displs, n), element);
     p(sendbuf);
     a(sendcount);
     a(sendtype);
@@ -257,9 +270,9 @@ function vblocks(fn: Fn): void {
         : abi.allgatherv(sendbuf, sendcount, sendtype, recvbuf, counts, displs, recvtype, comm);
   } else {
     const sendbuf = pickPtr(<i64>arena.targetable() / 2, true);
-    const recvCount0 = writeInts(recvCounts, n, false);
-    const recvDispl0 = writeInts(recvDispls, n, true);
-    nameBlock(recvbuf, recvCount0, recvDispl0, element);
+    writeInts(recvCounts, n, false);
+    writeInts(recvDispls, n, true);
+    nameBlock(recvbuf, firstInt(recvCounts, n), firstInt(recvDispls, n), element);
     p(sendbuf);
     p(counts);
     p(displs);
@@ -310,7 +323,7 @@ function reduction(fn: Fn): void {
   const spoilArgs = spoil && !bad;
   const datatype = spoilArgs && chance(50) ? pickBadType() : pickType();
   const op = spoilArgs && !bad ? pickBadOp() : pickOp();
-  if (typeSize(datatype) == 0 || op < 1 || op > 10) bad = true;
+  if (typeSize(datatype) == 0 || op < 1 || op > OPS) bad = true;
   const count = pickCount(typeSize(datatype));
   const blocks: i64 = fn == Fn.reduce_scatter_block ? size : 1;
   const bytes = bytesOf(count, typeSize(datatype));

@@ -4,20 +4,24 @@
 import * as arena from "./arena";
 import { anyI32, below, chance, wild } from "./random";
 
-const SIZES: StaticArray<i32> = [0, 1, 1, 1, 2, 2, 4, 4, 8, 8, 4, 8];
+/** Element sizes by datatype code: the numbers, then the (value, index) pairs. */
+const SIZES: StaticArray<i32> = [0, 1, 1, 1, 2, 2, 4, 4, 8, 8, 4, 8, 8, 16, 8, 8];
+/** The datatype and op codes of the ABI run from 1 to these. */
+export const DATATYPES: i32 = SIZES.length - 1;
+export const OPS: i32 = 12;
 
 /** Element size of a datatype code, or 0 for an invalid one. */
 export function typeSize(datatype: i32): i32 {
-  return datatype >= 1 && datatype <= 11 ? unchecked(SIZES[datatype]) : 0;
+  return datatype >= 1 && datatype <= DATATYPES ? unchecked(SIZES[datatype]) : 0;
 }
 
 export function pickType(): i32 {
-  if (!wild || chance(80)) return 1 + <i32>below(11);
+  if (!wild || chance(80)) return 1 + <i32>below(DATATYPES);
   switch (below(6)) {
     case 0:
       return 0;
     case 1:
-      return 12;
+      return DATATYPES + 1;
     case 2:
       return -1;
     case 3:
@@ -30,12 +34,12 @@ export function pickType(): i32 {
 }
 
 export function pickOp(): i32 {
-  if (!wild || chance(80)) return 1 + <i32>below(10);
+  if (!wild || chance(80)) return 1 + <i32>below(OPS);
   switch (below(4)) {
     case 0:
       return 0;
     case 1:
-      return 11;
+      return OPS + 1;
     case 2:
       return -1;
     default:
