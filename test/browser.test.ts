@@ -150,6 +150,7 @@ if (!chromiumFound()) {
     ["nonblocking", ["fairness"], 2],
     ["collectives", ["scan"], 3],
     ["collectives", ["vector"], 3],
+    ["collectives", ["loc"], 3],
     ["collectives", ["objects"], 4],
     ["comms", ["grid"], 4],
     ["comms", ["reuse"], 4],
