@@ -68,11 +68,6 @@ export function isLocOp(op: number): boolean {
   return op === Op.MAXLOC || op === Op.MINLOC;
 }
 
-/** Whether `datatype` is one of the (value, index) pair datatypes. */
-export function isPairDatatype(datatype: number): boolean {
-  return PAIR_DATATYPES.has(datatype);
-}
-
 /** Whether MAXLOC and MINLOC apply to `datatype`. */
 export function locApplies(datatype: number): boolean {
   return PAIR_DATATYPES.has(datatype) || NUMBER_PAIRS.has(datatype);
