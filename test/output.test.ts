@@ -8,6 +8,8 @@ import { type ChildProcessByStdio, spawn } from "node:child_process";
 import type { Readable } from "node:stream";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import type { FromRank } from "../host/protocol.js";
+import { LineSink } from "../host/rank-main.js";
 import { cliPath, describeJob, job, kernelPath, root } from "./helpers.js";
 
 const output = kernelPath("output");
@@ -155,6 +157,23 @@ function checkMany(perRank: readonly (readonly string[])[], n: number, how: stri
     }
   });
 }
+
+test("a rank posts its lines as copies: no buffer of its thread is ever detached", () => {
+  // The first detached ArrayBuffer would make V8 drop the rank's optimized messaging code.
+  const posted: { message: FromRank; transfer: Transferable[] | undefined }[] = [];
+  const sink = new LineSink(1, (message, transfer) => posted.push({ message, transfer }));
+  const chunk = new TextEncoder().encode("one\ntwo\nthree");
+  sink.write(chunk);
+  sink.flush();
+  assert.equal(
+    posted.map((p) => p.transfer),
+    [undefined, undefined],
+  );
+  const text = posted.map((p) =>
+    p.message.type === "output" ? new TextDecoder().decode(p.message.bytes) : "",
+  );
+  assert.equal(text, ["one\ntwo\n", "three\n"]);
+});
 
 test("a reader that goes away (wasmpi run ... | head) ends the job quietly, exit 141 as on SIGPIPE", async () => {
   const args = ["run", "-n", "2", output, "--", "many", "1000000"];
