@@ -53,6 +53,11 @@ function reached(value: number, seq: number): boolean {
   return ((value - seq) & SEQ_MASK) < 1 << (31 - CALL_BITS);
 }
 
+/** Collective `seq`'s number and call in one word (ENTERED, an inline slot's SEQ). */
+function tagged(seq: number, call: CollectiveCall): number {
+  return (seq << CALL_BITS) | (CALL_INDEX.get(call) as number);
+}
+
 /** The later of two collective numbers (modulo 2^27, within half the range). */
 export function laterSeq(a: number, b: number): number {
   return reached(a, b) ? a : b;
@@ -60,9 +65,19 @@ export function laterSeq(a: number, b: number): number {
 
 /**
  * An inline slot starts with the arguments its readers check (a peer that has moved on may
- * already be rewriting its record, but not this slot), then the operand.
+ * already be rewriting its record, but not this slot), then the word that says the owner has
+ * entered the collective (as ENTERED does, which an inline collective leaves alone), then the
+ * operand: a reader of a small operand waits on the same cache line it then reads.
  */
-export const Inline = { ROOT: 0, BYTES: 1, DATATYPE: 2, OP: 3, DATA: 16 } as const;
+export const Inline = { ROOT: 0, BYTES: 1, DATATYPE: 2, OP: 3, SEQ: 4, DATA: 32 } as const;
+
+/** Word indices in the control memory that show one stage of one peer, and their shift. */
+class StageWords {
+  first = 0;
+  second = 0;
+  third = 0;
+  shift = 0;
+}
 
 /** The WATCH value of a rank that polls collective stage words instead of its doorbell. */
 const WATCH_STAGES = -2;
@@ -113,7 +128,7 @@ export class CollectiveArea {
       const slot = this.#claimSlot(comm, call, seq, args, bytes);
       copyBytes(this.p.memory, inline, this.ctrlViews, slot + Inline.DATA, bytes);
       // Readers of an inline collective read only the slot: the record's arguments can wait.
-      return this.#entered(comm, call, seq);
+      return this.#enteredInline(comm, call, seq, slot);
     }
     this.#seq[comm.area] = seq;
     const r = this.p.layout.coll(comm.area, this.p.rank) >> 2;
@@ -134,8 +149,56 @@ export class CollectiveArea {
 
   #entered(comm: Communicator, call: CollectiveCall, seq: number): number {
     this.#seq[comm.area] = seq;
-    this.stage(comm, Coll.ENTERED, (seq << CALL_BITS) | (CALL_INDEX.get(call) as number));
+    this.stage(comm, Coll.ENTERED, tagged(seq, call));
     return seq;
+  }
+
+  /** Says, in the slot just written, that this rank has entered collective `seq`. */
+  #enteredInline(comm: Communicator, call: CollectiveCall, seq: number, slot: number): number {
+    this.#seq[comm.area] = seq;
+    Atomics.store(this.p.ctrl, (slot >> 2) + Inline.SEQ, tagged(seq, call));
+    this.#wakePeers(comm);
+    return seq;
+  }
+
+  /**
+   * Where world rank `world` says it has reached a stage of collective `seq` on `area`: for
+   * ENTERED, the SEQ word of its inline slot for `seq` and its record's ENTERED word (an
+   * inline collective says so in its slot, any other in ENTERED), the one the caller expects
+   * (`inline`) first, then its other slot's SEQ word (it may have gone on); for another stage,
+   * that word of its record (three times). A wait spins on the first only.
+   */
+  #stageWords(area: number, world: number, word: number, seq: number, inline: boolean): StageWords {
+    const { layout } = this.p;
+    const w = this.#words;
+    const record = (layout.coll(area, world) >> 2) + word;
+    if (word === Coll.ENTERED) {
+      const slot = (layout.collInline(area, world, seq & 1) >> 2) + Inline.SEQ;
+      w.first = inline ? slot : record;
+      w.second = inline ? record : slot;
+      w.third = (layout.collInline(area, world, (seq + 1) & 1) >> 2) + Inline.SEQ;
+      w.shift = CALL_BITS;
+    } else {
+      w.first = record;
+      w.second = record;
+      w.third = record;
+      w.shift = 0;
+    }
+    return w;
+  }
+
+  /** Reused by #stageWords: one wait at a time. */
+  readonly #words = new StageWords();
+
+  /** The first of `w`'s words that shows collective `seq` reached, or undefined. */
+  #reachedNow(w: StageWords, seq: number): number | undefined {
+    const ctrl = this.p.ctrl;
+    const first = Atomics.load(ctrl, w.first);
+    if (reached(first >>> w.shift, seq)) return first;
+    const second = Atomics.load(ctrl, w.second);
+    if (reached(second >>> w.shift, seq)) return second;
+    const third = Atomics.load(ctrl, w.third);
+    return reached(third >>> w.shift, seq) ? third : undefined;
   }
 
   /** Publishes a few i32 words through this rank's inline slot (the agreement that makes
@@ -144,12 +207,12 @@ export class CollectiveArea {
     const seq = ((this.#seq[comm.area] as number) + 1) & SEQ_MASK;
     const slot = this.#claimSlot(comm, call, seq, {}, words.length * 4);
     this.p.ctrl.set(words, (slot + Inline.DATA) >> 2);
-    return this.#entered(comm, call, seq);
+    return this.#enteredInline(comm, call, seq, slot);
   }
 
   /** The words communicator rank `peer` published with `enterWords` for collective `seq`. */
   inlineWords(comm: Communicator, peer: number, seq: number, call: CollectiveCall): Int32Array {
-    this.awaitRank(comm, peer, Coll.ENTERED, seq, call);
+    this.awaitRank(comm, peer, Coll.ENTERED, seq, call, true, true);
     const slot = this.inline(comm, peer, seq);
     const n = (this.p.ctrl[(slot >> 2) + Inline.BYTES] as number) >> 2;
     const at = (slot + Inline.DATA) >> 2;
@@ -198,6 +261,12 @@ export class CollectiveArea {
   stage(comm: Communicator, word: number, seq: number): void {
     const p = this.p;
     Atomics.store(p.ctrl, (p.layout.coll(comm.area, p.rank) >> 2) + word, seq);
+    this.#wakePeers(comm);
+  }
+
+  /** Rings every peer that waits on its doorbell rather than polling stage words. */
+  #wakePeers(comm: Communicator): void {
+    const p = this.p;
     for (const world of comm.worldRanks) {
       if (world !== p.rank) p.bells.ringUnlessWatching(world, WATCH_STAGES);
     }
@@ -209,12 +278,22 @@ export class CollectiveArea {
     this.awaitAll(comm, Coll.DONE, seq, call);
   }
 
-  awaitAll(comm: Communicator, word: number, seq: number, call: CollectiveCall): void {
+  /** Waits until every peer has reached `word`'s stage of `seq` (entered it `inline`). */
+  awaitAll(
+    comm: Communicator,
+    word: number,
+    seq: number,
+    call: CollectiveCall,
+    inline = false,
+  ): void {
     for (let i = 1; i < comm.size; i++)
-      this.awaitRank(comm, (comm.rank + i) % comm.size, word, seq, call);
+      this.awaitRank(comm, (comm.rank + i) % comm.size, word, seq, call, true, inline);
   }
 
-  /** Waits until communicator rank `peer` has reached `word`'s stage of collective `seq`. */
+  /**
+   * Waits until communicator rank `peer` has reached `word`'s stage of collective `seq`;
+   * `inline`: the peer is expected to enter it through its inline slot.
+   */
   awaitRank(
     comm: Communicator,
     peer: number,
@@ -222,51 +301,54 @@ export class CollectiveArea {
     seq: number,
     call: CollectiveCall,
     checkCall = true,
+    inline = false,
   ): number {
     const p = this.p;
     const world = comm.worldRanks[peer] as number;
-    const r = p.layout.coll(comm.area, world) >> 2;
-    const at = r + word;
-    const shift = word === Coll.ENTERED ? CALL_BITS : 0;
-    if (reached(Atomics.load(p.ctrl, at) >>> shift, seq)) {
-      if (word === Coll.ENTERED && checkCall) this.#sameCall(comm, r, peer, call);
-      return r;
-    }
-    // Poll the peer's stage word itself (stagers then need not ring this rank); watch the
-    // doorbell only to sleep.
-    const waiter = p.waiter;
-    let restingSince = NOT_RESTING;
-    for (;;) {
-      // Once resting, the doorbell stays watched (see Liveness.resting).
-      if (restingSince === NOT_RESTING) waiter.watchRing(WATCH_STAGES);
-      if (this.#spinOn(at, shift, seq)) break;
-      waiter.watchDoorbell();
-      const seen = waiter.current();
-      const ended = p.live.ended(world);
-      if (reached(Atomics.load(p.ctrl, at) >>> shift, seq)) break;
-      if (ended) {
-        throw new MpiError(
-          ErrorCode.ERR_PROC_FAILED,
-          `rank ${peer} ended without calling ${call} (collective #${seq} on ${comm.name})`,
-        );
+    const w = this.#stageWords(comm.area, world, word, seq, inline);
+    let found = this.#reachedNow(w, seq);
+    if (found === undefined) {
+      // Poll the peer's stage words themselves (stagers then need not ring this rank); watch
+      // the doorbell only to sleep.
+      const waiter = p.waiter;
+      let restingSince = NOT_RESTING;
+      for (;;) {
+        // Once resting, the doorbell stays watched (see Liveness.resting).
+        if (restingSince === NOT_RESTING) waiter.watchRing(WATCH_STAGES);
+        found = this.#spinOn(w, seq);
+        if (found !== undefined) break;
+        waiter.watchDoorbell();
+        const seen = waiter.current();
+        const ended = p.live.ended(world);
+        found = this.#reachedNow(w, seq);
+        if (found !== undefined) break;
+        if (ended) {
+          throw new MpiError(
+            ErrorCode.ERR_PROC_FAILED,
+            `rank ${peer} ended without calling ${call} (collective #${seq} on ${comm.name})`,
+          );
+        }
+        const site = { call, peer, sending: false, tag: seq, comm: comm.handle };
+        restingSince = p.live.resting(site, seen, restingSince);
+        waiter.rest(seen, restingSince);
       }
-      const site = { call, peer, sending: false, tag: seq, comm: comm.handle };
-      restingSince = p.live.resting(site, seen, restingSince);
-      waiter.rest(seen, restingSince);
+      if (restingSince !== NOT_RESTING) p.live.unblocked();
     }
-    if (restingSince !== NOT_RESTING) p.live.unblocked();
-    if (word === Coll.ENTERED && checkCall) this.#sameCall(comm, r, peer, call);
-    return r;
+    if (word === Coll.ENTERED && checkCall) this.#sameCall(comm, found, peer, call);
+    return p.layout.coll(comm.area, world) >> 2;
   }
 
-  /** Spins until the stage word at `at` reaches `seq` (true) or the spin runs out (false). */
-  #spinOn(at: number, shift: number, seq: number): boolean {
+  /** Spins until `w`'s first word shows `seq` reached (that word) or the spin runs out. */
+  #spinOn(w: StageWords, seq: number): number | undefined {
     const ctrl = this.p.ctrl;
+    const at = w.first;
+    const shift = w.shift;
     for (let i = this.p.waiter.spins; i > 0; i--) {
-      if (reached(Atomics.load(ctrl, at) >>> shift, seq)) return true;
+      const value = Atomics.load(ctrl, at);
+      if (reached(value >>> shift, seq)) return value;
       if ((i & 4095) === 0) this.p.live.checkJob();
     }
-    return false;
+    return undefined;
   }
 
   /** Byte offset of communicator rank `peer`'s inline slot for collective `seq`. */
@@ -288,10 +370,9 @@ export class CollectiveArea {
 
   // ---- checks: every rank must make the same call with agreeing arguments ----------------
 
-  /** Checks the call a peer entered, read from the same word as its stage (see #stage). */
-  #sameCall(comm: Communicator, record: number, peer: number, call: CollectiveCall): void {
+  /** Checks the call a peer entered, read from the word that showed its entry (#stageWords). */
+  #sameCall(comm: Communicator, entered: number, peer: number, call: CollectiveCall): void {
     const seq = this.#seq[comm.area] as number;
-    const entered = Atomics.load(this.p.ctrl, record + Coll.ENTERED);
     // A peer already past this collective (possible after a Barrier) entered it correctly.
     if (entered >>> CALL_BITS !== seq) return;
     sameCall(comm, peer, COLLECTIVE_CALLS[entered & CALL_MASK] as CollectiveCall, call);

@@ -27,7 +27,7 @@ export class Collectives {
       const isRoot = comm.rank === root;
       const seq = this.#a.enter(comm, "Bcast", { root, bytes }, isRoot ? ptr : -1, bytes);
       if (isRoot) return;
-      this.#a.awaitRank(comm, root, Coll.ENTERED, seq, "Bcast");
+      this.#a.awaitRank(comm, root, Coll.ENTERED, seq, "Bcast", true, true);
       const slot = this.#a.inline(comm, root, seq);
       const h = slot >> 2;
       this.#a.sameRoot(comm, h + Inline.ROOT, root, "Bcast");
@@ -180,7 +180,7 @@ export class Collectives {
     blockBytes: number,
     who: string,
   ): number {
-    this.#a.awaitRank(comm, peer, Coll.ENTERED, seq, call);
+    this.#a.awaitRank(comm, peer, Coll.ENTERED, seq, call, true, true);
     const slot = this.#a.inline(comm, peer, seq);
     const h = slot >> 2;
     if (root >= 0) this.#a.sameRoot(comm, h + Inline.ROOT, root, call);

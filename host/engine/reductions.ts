@@ -40,7 +40,7 @@ export class Reductions {
     if (bytes <= this.#a.inlineData) {
       const seq = this.#a.enter(comm, call, args, send === IN_PLACE ? recv : send, bytes);
       if (!all && me !== root) return;
-      this.#a.awaitAll(comm, Coll.ENTERED, seq, call);
+      this.#a.awaitAll(comm, Coll.ENTERED, seq, call, true);
       this.#a.sameReduction(comm, bytes, datatype, op, root, seq);
       this.#combineInline(comm, seq, comm.size, recv, count, datatype, op);
       return;
@@ -129,7 +129,7 @@ export class Reductions {
     if (bytes <= this.#a.inlineData) {
       const seq = this.#a.enter(comm, call, args, send === IN_PLACE ? recv : send, bytes);
       for (let j = 0; j < upTo; j++) {
-        if (j !== comm.rank) this.#a.awaitRank(comm, j, Coll.ENTERED, seq, call);
+        if (j !== comm.rank) this.#a.awaitRank(comm, j, Coll.ENTERED, seq, call, true, true);
       }
       this.#a.sameReduction(comm, bytes, datatype, op, -1, seq, upTo);
       if (upTo > 0) this.#combineInline(comm, seq, upTo, recv, count, datatype, op);
