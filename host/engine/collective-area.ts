@@ -155,6 +155,10 @@ export class CollectiveArea {
 
   /** Says, in the slot just written, that this rank has entered collective `seq`. */
   #enteredInline(comm: Communicator, call: CollectiveCall, seq: number, slot: number): number {
+    // With ranks sharing cores a wait is a turn of the scheduler, not a cache line: the slot's
+    // word measured no faster there, and rooted 8 B collectives slower (Bcast 4.3 against 3.8
+    // µs, Scatter 7.3 against 4.7 at 4 ranks on 2 cores).
+    if (this.p.oversubscribed) return this.#entered(comm, call, seq);
     this.#seq[comm.area] = seq;
     Atomics.store(this.p.ctrl, (slot >> 2) + Inline.SEQ, tagged(seq, call));
     this.#wakePeers(comm);
@@ -174,8 +178,9 @@ export class CollectiveArea {
     const record = (layout.coll(area, world) >> 2) + word;
     if (word === Coll.ENTERED) {
       const slot = (layout.collInline(area, world, seq & 1) >> 2) + Inline.SEQ;
-      w.first = inline ? slot : record;
-      w.second = inline ? record : slot;
+      const slotFirst = inline && !this.p.oversubscribed; // as #enteredInline writes
+      w.first = slotFirst ? slot : record;
+      w.second = slotFirst ? record : slot;
       w.third = (layout.collInline(area, world, (seq + 1) & 1) >> 2) + Inline.SEQ;
       w.shift = CALL_BITS;
     } else {
