@@ -23,7 +23,6 @@ interface Pair {
   readonly putIndex: Put;
   readonly getIndex: Get;
   readonly big?: boolean;
-  readonly float?: boolean;
 }
 
 const n = (x: Value) => Number(x);
@@ -58,7 +57,6 @@ function numberPair(name: keyof typeof Datatype, size: number, kind: string): Pa
     putIndex: put,
     getIndex: get,
     big: kind === "i64" || kind === "u64",
-    float: kind === "f32" || kind === "f64",
   };
 }
 
@@ -88,7 +86,6 @@ const PAIRS: readonly Pair[] = [
     get: getF32,
     putIndex: putI32,
     getIndex: getI32,
-    float: true,
   },
   {
     name: "DOUBLE_INT",
@@ -100,7 +97,6 @@ const PAIRS: readonly Pair[] = [
     get: getF64,
     putIndex: putI32,
     getIndex: getI32,
-    float: true,
   },
   {
     name: "SHORT_INT",
