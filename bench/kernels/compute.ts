@@ -68,7 +68,7 @@ function stencilPlain(u: usize, v: usize, n: i32): void {
   for (let i = 1; i < n - 1; i++) {
     let c = at(u, i * n + 1);
     let q = at(v, i * n + 1);
-    const end = c + (<usize>(n - 2) << 3);
+    const end = c + ((<usize>(n - 2)) << 3);
     for (; c < end; c += 8, q += 8) {
       const around = load<f64>(c - row) + load<f64>(c + row) + load<f64>(c - 8) + load<f64>(c + 8);
       store<f64>(q, 0.5 * load<f64>(c) + 0.125 * around);
