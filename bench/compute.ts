@@ -15,41 +15,25 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { runChild, tail } from "./lib/child.js";
 import {
-  type Column,
-  formatFigure,
-  formatRange,
-  formatRatio,
-  markdownTable,
-  type Table,
-  textTable,
-} from "./lib/format.js";
+  GOAL_FACTOR,
+  goalLine,
+  KERNELS,
+  parseLines,
+  type Sample,
+  summarize,
+  table,
+  VARIANTS,
+} from "./lib/compute-report.js";
+import { markdownTable, textTable } from "./lib/format.js";
 import { waitForIdle } from "./lib/idle.js";
 import { findOnPath, wasmpi } from "./lib/implementations.js";
 import { busyWarning, cpuSnapshot, describeMachine, othersBusy } from "./lib/machine.js";
 import { UsageError } from "./lib/options.js";
 import { cSourceDir, rawResultsDir, repoRoot, resultsDir } from "./lib/paths.js";
-import { type Spread, spread } from "./lib/samples.js";
 import { parseRunnerOptions, type RunnerOptions, runnerUsage } from "./lib/sweep-options.js";
 
-const KERNELS = ["sum", "dot", "stencil", "matmul"] as const;
-const VARIANTS = ["plain", "simd"] as const;
-/** The goal the suite reports against: an AssemblyScript compute kernel in at most 1.3× the C time. */
-const GOAL_FACTOR = 1.3;
 /** Other processes' share of the CPU above which a job counts as disturbed (as runner.ts). */
 const DISTURBED = 0.1;
-
-interface Sample {
-  readonly round: number;
-  readonly impl: "c" | "wasmpi";
-  readonly test: string;
-  readonly variant: string;
-  readonly size: number;
-  readonly sweeps: number;
-  readonly reps: number;
-  /** Median of the program's timed repetitions. */
-  readonly ms: number;
-  readonly checksum: number;
-}
 
 interface Job {
   readonly round: number;
@@ -72,39 +56,6 @@ function progress(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
-/** The samples in a program's output; throws on a line that starts with "{" but is not one. */
-function parseLines(stdout: string, round: number, impl: Sample["impl"]): Sample[] {
-  const samples: Sample[] = [];
-  for (const raw of stdout.split("\n")) {
-    const line = raw.trim();
-    if (!line.startsWith("{")) continue;
-    const record = JSON.parse(line) as Record<string, unknown>;
-    const number = (key: string): number => {
-      const value = record[key];
-      if (typeof value !== "number" || !Number.isFinite(value)) {
-        throw new Error(`"${key}" is not a finite number in: ${line}`);
-      }
-      return value;
-    };
-    const { test, variant } = record;
-    if (record.impl !== impl || typeof test !== "string" || typeof variant !== "string") {
-      throw new Error(`not a ${impl} sample: ${line}`);
-    }
-    samples.push({
-      round,
-      impl,
-      test,
-      variant,
-      size: number("size"),
-      sweeps: number("sweeps"),
-      reps: number("reps"),
-      ms: number("ms"),
-      checksum: number("checksum"),
-    });
-  }
-  return samples;
-}
-
 /** Compiles bench/c/compute.c into `dir`; returns the binary, or why there is none. */
 function compileC(dir: string): { binary: string } | { reason: string } {
   if (findOnPath("gcc") === null) return { reason: "gcc not found on PATH" };
@@ -119,79 +70,6 @@ function compileC(dir: string): { binary: string } | { reason: string } {
 function gccVersion(): string | null {
   const out = spawnSync("gcc", ["-dumpfullversion"], { encoding: "utf8", timeout: 10_000 });
   return out.status === 0 ? out.stdout.trim() : null;
-}
-
-function describe(s: Sample): string {
-  const count = s.size >= 1e6 && s.size % 1e6 === 0 ? `${s.size / 1e6}M` : String(s.size);
-  switch (s.test) {
-    case "sum":
-      return `sum, ${count} doubles`;
-    case "dot":
-      return `dot product, 2 × ${count} doubles`;
-    case "stencil":
-      return `5-point stencil, ${s.size}×${s.size}, ${s.sweeps} sweeps`;
-    default:
-      return `matrix product, ${s.size}×${s.size} (i-k-j)`;
-  }
-}
-
-interface Row {
-  readonly test: string;
-  readonly variant: string;
-  readonly what: string;
-  readonly c: Spread | null;
-  readonly wasm: Spread | null;
-  readonly ratio: number | null;
-}
-
-function summarize(samples: readonly Sample[]): Row[] {
-  const rows: Row[] = [];
-  for (const test of KERNELS) {
-    const cTimes = samples.filter((s) => s.impl === "c" && s.test === test).map((s) => s.ms);
-    const c = spread(cTimes);
-    for (const variant of VARIANTS) {
-      const ofVariant = samples.filter(
-        (s) => s.impl === "wasmpi" && s.test === test && s.variant === variant,
-      );
-      const first = ofVariant[0] ?? samples.find((s) => s.test === test);
-      if (first === undefined) continue;
-      const wasm = spread(ofVariant.map((s) => s.ms));
-      const ratio = c !== null && wasm !== null && c.median > 0 ? wasm.median / c.median : null;
-      rows.push({ test, variant, what: describe(first), c, wasm, ratio });
-    }
-  }
-  return rows;
-}
-
-function goalLine(row: Row): string {
-  const verdict =
-    row.ratio === null
-      ? "no figure"
-      : `${formatRatio(row.ratio)}  ${row.ratio <= GOAL_FACTOR ? "holds" : "misses"}`;
-  return `goal ${row.test} (${row.variant}) <= ${GOAL_FACTOR.toFixed(1)}x C: ${verdict}`;
-}
-
-function table(rows: readonly Row[], rounds: number): Table {
-  const over = rounds === 1 ? "1 round" : `median (min–max) over ${rounds} rounds`;
-  const columns: Column[] = [
-    { header: "kernel", align: "left" },
-    { header: "variant", align: "left" },
-    { header: "C ms", align: "right" },
-    { header: "min–max", align: "left" },
-    { header: "wasmpi ms", align: "right" },
-    { header: "min–max", align: "left" },
-    { header: "ratio", align: "right" },
-  ];
-  const cell = (s: Spread | null): string[] =>
-    s === null ? ["-", ""] : [formatFigure(s.median), formatRange(s)];
-  return {
-    title: `Compute kernels, 1 rank: time per repetition in ms, ${over}; ratio = wasmpi ÷ C of the medians, lower is better`,
-    note:
-      "Each figure is one program's median over its timed repetitions (after untimed warm-up ones); the table shows the median of those over rounds. " +
-      "C is the plain loop built with gcc -O2; both wasmpi variants are compared with it.",
-    columns,
-    rows: rows.map((r) => [r.what, r.variant, ...cell(r.c), ...cell(r.wasm), formatRatio(r.ratio)]),
-  };
 }
 
 /**
