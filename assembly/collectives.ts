@@ -15,9 +15,6 @@ import { MAXLOC, MINLOC, Op } from "./types";
 const BYTE_CODE: i32 = 1;
 const INT32_CODE: i32 = 6;
 
-/** Sends nothing of its own: the data is already in the receive buffer (MPI_IN_PLACE). */
-export const IN_PLACE: usize = <usize>-1;
-
 // ---- block layouts -----------------------------------------------------------------------
 
 /**

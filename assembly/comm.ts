@@ -2,12 +2,22 @@
 // (lowercase, any supported value with a type tag), as in mpi4py.
 import * as abi from "./bindings";
 import {
+  addressOf,
+  dataOf,
+  datatypeOf,
+  expectAtRoot,
+  expectLength,
+  IN_PLACE,
+  lengthOf,
+  operandOf,
+  sameBuffer,
+} from "./buffers";
+import {
   allgatherObject,
   alltoallObject,
   bcastObject,
   blockOffsets,
   gatherObject,
-  IN_PLACE,
   Reduction,
   reduceNumber,
   scatterObject,
@@ -18,77 +28,6 @@ import { decode, encode } from "./serialize";
 import { ANY_SOURCE, ANY_TAG, Op, PROC_NULL, Status, SUM } from "./types";
 
 const BYTE_CODE: i32 = 1;
-
-/** Address of a buffer's first element. */
-function dataOf<B>(buf: B): usize {
-  if (buf instanceof ArrayBufferView) {
-    return buf.dataStart;
-  } else if (buf instanceof StaticArray) {
-    return changetype<usize>(buf);
-  } else {
-    ERROR("wasmpi buffers are typed arrays or StaticArray of numbers");
-    return 0;
-  }
-}
-
-/** The datatype code of a buffer's elements, known at compile time. */
-function datatypeOf<B>(): i32 {
-  if (isFloat<valueof<nonnull<B>>>()) {
-    return sizeof<valueof<nonnull<B>>>() == 4 ? 10 : 11;
-  } else if (isInteger<valueof<nonnull<B>>>()) {
-    const size = sizeof<valueof<nonnull<B>>>();
-    const base = size == 1 ? 2 : size == 2 ? 4 : size == 4 ? 6 : 8;
-    return isSigned<valueof<nonnull<B>>>() ? base : base + 1;
-  } else {
-    ERROR("wasmpi buffers hold numbers");
-    return 0;
-  }
-}
-
-/** Address of a buffer that may be absent: 0 for null. B may itself be a nullable type, as
- *  inferred from `comm.Scatter(big_array, local_array)` with `big_array: Float64Array | null`. */
-function addressOf<B>(buf: B): usize {
-  if (changetype<usize>(buf) == 0) return 0;
-  return dataOf<nonnull<B>>(changetype<nonnull<B>>(buf));
-}
-
-/** Elements of a buffer that may be absent: 0 for null. */
-function lengthOf<B>(buf: B): i32 {
-  if (changetype<usize>(buf) == 0) return 0;
-  return changetype<nonnull<B>>(buf).length;
-}
-
-/** Whether two buffers are the same elements: MPI_IN_PLACE when passed as send and receive. */
-function sameBuffer<B>(a: B, b: B): bool {
-  return addressOf<B>(a) == addressOf<B>(b) && lengthOf<B>(a) == lengthOf<B>(b);
-}
-
-/** Ends the job unless a buffer holds `expected` elements. */
-function expectLength(call: string, what: string, length: i32, expected: i64, rule: string): void {
-  if (<i64>length != expected) {
-    fail(call, `${what} holds ${length} elements, ${rule} is ${expected}`);
-  }
-}
-
-/** Ends the job if the buffer the root must provide is null. */
-function expectAtRoot<B>(call: string, what: string, buf: B): void {
-  if (changetype<usize>(buf) == 0) fail(call, `the root's ${what} buffer is null`);
-}
-
-/** The send argument of a reduction: IN_PLACE when sendbuf is recvbuf, else sendbuf, which must
- *  be as long as recvbuf. */
-function operandOf<B>(call: string, sendbuf: B, recvbuf: B): usize {
-  if (sameBuffer<B>(sendbuf, recvbuf)) return IN_PLACE;
-  const length = lengthOf<B>(sendbuf);
-  expectLength(
-    call,
-    "the receive buffer",
-    lengthOf<B>(recvbuf),
-    length,
-    "the send buffer's length",
-  );
-  return addressOf<B>(sendbuf);
-}
 
 /** The value a receive from PROC_NULL gives: null, or zero. */
 function nothing<T>(): T {
