@@ -1,5 +1,4 @@
-// The collectives' shared pieces: the block layout checks of the v-collectives, and the object
-// (lowercase) collectives built on the byte-buffer imports.
+// The object (lowercase) collectives, built on the byte-buffer imports.
 //
 // An object collective moves serialized values whose byte lengths differ from rank to rank (one
 // string per rank, say), so each runs in two steps: the lengths first, one i32 per value through
@@ -14,49 +13,6 @@ import { MAXLOC, MINLOC, Op } from "./types";
 
 const BYTE_CODE: i32 = 1;
 const INT32_CODE: i32 = 6;
-
-// ---- block layouts -----------------------------------------------------------------------
-
-/**
- * The offsets of a v-collective's blocks, one per rank: `displs`, or the blocks packed in rank
- * order when it is null. Ends the job unless every block lies inside the `length` elements of
- * the buffer, so that the host never reads or writes past the user's buffer.
- */
-export function blockOffsets(
-  call: string,
-  what: string,
-  counts: Int32Array | null,
-  displs: Int32Array | null,
-  size: i32,
-  length: i32,
-): Int32Array {
-  if (counts == null) {
-    fail(call, `the ${what} counts are null`);
-    return new Int32Array(0);
-  }
-  if (counts.length != size) {
-    fail(call, `${counts.length} ${what} counts for ${size} ranks`);
-  }
-  if (displs != null && displs.length != size) {
-    fail(call, `${displs.length} ${what} displacements for ${size} ranks`);
-  }
-  const offsets = displs != null ? displs : new Int32Array(size);
-  let packed: i64 = 0;
-  for (let i = 0; i < size; i++) {
-    const count = counts[i];
-    if (count < 0) fail(call, `negative ${what} count ${count} for rank ${i}`);
-    if (displs == null) offsets[i] = <i32>min(packed, <i64>i32.MAX_VALUE);
-    const start = <i64>offsets[i];
-    if (start < 0 || start + count > length) {
-      fail(
-        call,
-        `block ${i} [${start}, ${start + count}) lies outside the ${what} buffer (${length} elements)`,
-      );
-    }
-    packed += count;
-  }
-  return offsets;
-}
 
 // ---- object collectives ------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 import * as abi from "./bindings";
 import {
   addressOf,
+  blockOffsets,
   dataOf,
   datatypeOf,
   expectAtRoot,
@@ -16,7 +17,6 @@ import {
   allgatherObject,
   alltoallObject,
   bcastObject,
-  blockOffsets,
   gatherObject,
   Reduction,
   reduceNumber,
