@@ -13,35 +13,21 @@ import {
   operandOf,
   sameBuffer,
 } from "./buffers";
+import { check, fail } from "./errors";
 import {
   allgatherObject,
   alltoallObject,
+  BYTE_CODE,
   bcastObject,
   gatherObject,
   Reduction,
+  receiveObject,
   reduceNumber,
   scatterObject,
-} from "./collectives";
-import { check, fail } from "./errors";
+} from "./objects";
 import { Request } from "./request";
-import { decode, encode } from "./serialize";
-import { ANY_SOURCE, ANY_TAG, Op, PROC_NULL, Status, SUM } from "./types";
-
-const BYTE_CODE: i32 = 1;
-
-/** The value a receive from PROC_NULL gives: null, or zero. */
-function nothing<T>(): T {
-  if (isReference<T>()) return changetype<T>(0);
-  else return <T>0;
-}
-
-/** Reusable receive area of the object path (decode copies out of it). */
-let scratch = new ArrayBuffer(256);
-
-export function scratchOf(bytes: i32): usize {
-  if (scratch.byteLength < bytes) scratch = new ArrayBuffer(max(bytes, scratch.byteLength << 1));
-  return changetype<usize>(scratch);
-}
+import { encode } from "./serialize";
+import { ANY_SOURCE, ANY_TAG, Op, Status, SUM } from "./types";
 
 /** The handle a communicator has once freed: every call rejects it (host/abi.ts Comm.FREED). */
 const FREED: i32 = -1;
@@ -450,7 +436,7 @@ export class Comm {
 
   /** Receives a value of type T; a message of another type is a fatal error naming both. */
   recv<T>(source: i32 = ANY_SOURCE, tag: i32 = ANY_TAG, status: Status | null = null): T {
-    return this.receiveObject<T>("recv", source, tag, status);
+    return receiveObject<T>(this, "recv", source, tag, status);
   }
 
   /** Sends one value and receives another at the same time. */
@@ -463,7 +449,7 @@ export class Comm {
     status: Status | null = null,
   ): T {
     const request = this.isend<T>(obj, dest, sendtag);
-    const result = this.receiveObject<T>("sendrecv", source, recvtag, status);
+    const result = receiveObject<T>(this, "sendrecv", source, recvtag, status);
     request.Wait();
     return result;
   }
@@ -477,19 +463,6 @@ export class Comm {
       abi.isend(changetype<usize>(data), data.byteLength, BYTE_CODE, dest, tag, this.handle, out),
     );
     return new Request(load<i32>(out), changetype<usize>(data));
-  }
-
-  private receiveObject<T>(call: string, source: i32, tag: i32, status: Status | null): T {
-    const st = status != null ? status : new Status();
-    check(call, abi.probe(source, tag, this.handle, changetype<usize>(st)));
-    if (st.source == PROC_NULL) return nothing<T>();
-    const bytes = st.count;
-    const data = scratchOf(bytes);
-    check(
-      call,
-      abi.recv(data, bytes, BYTE_CODE, st.source, st.tag, this.handle, changetype<usize>(st)),
-    );
-    return decode<T>(call, data, bytes);
   }
 
   // ---- collectives: objects ------------------------------------------------------------

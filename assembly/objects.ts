@@ -1,4 +1,5 @@
-// The object (lowercase) collectives, built on the byte-buffer imports.
+// What the object (lowercase) methods do beneath Comm, on the byte-buffer imports: receive one
+// value of a length learned first, and the collectives.
 //
 // An object collective moves serialized values whose byte lengths differ from rank to rank (one
 // string per rank, say), so each runs in two steps: the lengths first, one i32 per value through
@@ -6,13 +7,52 @@
 // Every rank decodes, the root of bcast too, so that every rank gets a value of its own, as
 // mpi4py's unpickling gives.
 import * as abi from "./bindings";
-import { Comm, scratchOf } from "./comm";
+import { Comm } from "./comm";
 import { check, fail } from "./errors";
 import { decode, encode } from "./serialize";
-import { MAXLOC, MINLOC, Op } from "./types";
+import { MAXLOC, MINLOC, Op, PROC_NULL, Status } from "./types";
 
-const BYTE_CODE: i32 = 1;
+/** The datatype an encoded value travels as. */
+export const BYTE_CODE: i32 = 1;
 const INT32_CODE: i32 = 6;
+
+// ---- receiving one value ----------------------------------------------------------------
+
+/** The value a receive from PROC_NULL gives: null, or zero. */
+function nothing<T>(): T {
+  if (isReference<T>()) return changetype<T>(0);
+  else return <T>0;
+}
+
+/** Reusable receive area of the object path (decode copies out of it). */
+let scratch = new ArrayBuffer(256);
+
+/** The receive area, grown to hold at least `bytes`. */
+function scratchOf(bytes: i32): usize {
+  if (scratch.byteLength < bytes) scratch = new ArrayBuffer(max(bytes, scratch.byteLength << 1));
+  return changetype<usize>(scratch);
+}
+
+/** Receives a value of type T for Comm.recv and Comm.sendrecv: probes for its length, then
+ *  receives into the scratch area and decodes from there. */
+export function receiveObject<T>(
+  comm: Comm,
+  call: string,
+  source: i32,
+  tag: i32,
+  status: Status | null,
+): T {
+  const st = status != null ? status : new Status();
+  check(call, abi.probe(source, tag, comm.handle, changetype<usize>(st)));
+  if (st.source == PROC_NULL) return nothing<T>();
+  const bytes = st.count;
+  const data = scratchOf(bytes);
+  check(
+    call,
+    abi.recv(data, bytes, BYTE_CODE, st.source, st.tag, comm.handle, changetype<usize>(st)),
+  );
+  return decode<T>(call, data, bytes);
+}
 
 // ---- object collectives ------------------------------------------------------------------
 
