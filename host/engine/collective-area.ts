@@ -3,7 +3,7 @@ import { agree, mismatch, type Reduction, sameCall, sameReduction, sameRoot } fr
 import type { Communicator } from "./comms.js";
 import { type Doorbells, NOT_RESTING, type Waiter } from "./doorbell.js";
 import { MpiError } from "./errors.js";
-import { COLLECTIVE_CALLS, Coll, type Layout, MAX_CONTEXTS } from "./layout.js";
+import { COLLECTIVE_CALLS, Coll, Inline, type Layout, MAX_CONTEXTS } from "./layout.js";
 import type { Liveness } from "./liveness.js";
 import { type ByteViews, copyBytes, type LinearMemory } from "./memory.js";
 
@@ -62,14 +62,6 @@ function tagged(seq: number, call: CollectiveCall): number {
 export function laterSeq(a: number, b: number): number {
   return reached(a, b) ? a : b;
 }
-
-/**
- * An inline slot starts with the arguments its readers check (a peer that has moved on may
- * already be rewriting its record, but not this slot), then the word that says the owner has
- * entered the collective (as ENTERED does, which an inline collective leaves alone), then the
- * operand: a reader of a small operand waits on the same cache line it then reads.
- */
-export const Inline = { ROOT: 0, BYTES: 1, DATATYPE: 2, OP: 3, SEQ: 4, DATA: 32 } as const;
 
 /** Word indices in the control memory that show one stage of one peer, and their shift. */
 class StageWords {

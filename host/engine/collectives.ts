@@ -1,7 +1,7 @@
 import { IN_PLACE } from "../abi.js";
-import { type Args, type CollectiveArea, Inline, mismatch, readPair } from "./collective-area.js";
+import { type Args, type CollectiveArea, mismatch, readPair } from "./collective-area.js";
 import type { Communicator } from "./comms.js";
-import { Coll } from "./layout.js";
+import { Coll, Inline } from "./layout.js";
 import { copyBytes } from "./memory.js";
 
 /**

@@ -182,6 +182,14 @@ export const Coll = {
 } as const;
 
 /**
+ * An inline slot starts with the arguments its readers check (a peer that has moved on may
+ * already be rewriting its record, but not this slot), then the word that says the owner has
+ * entered the collective (as ENTERED does, which an inline collective leaves alone), then the
+ * operand: a reader of a small operand waits on the same cache line it then reads.
+ */
+export const Inline = { ROOT: 0, BYTES: 1, DATATYPE: 2, OP: 3, SEQ: 4, DATA: 32 } as const;
+
+/**
  * Bytes of each of a record's two inline slots: small collectives copy their operand there at
  * entry, so that peers read it from the control memory and nobody waits for the readers (the
  * slots alternate, and a rank enters collective k only once its peers have entered k - 1).

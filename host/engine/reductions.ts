@@ -1,7 +1,7 @@
 import { DATATYPE_SIZES, IN_PLACE } from "../abi.js";
-import { type CollectiveArea, copyInto, Inline, outside } from "./collective-area.js";
+import { type CollectiveArea, copyInto, outside } from "./collective-area.js";
 import type { Communicator } from "./comms.js";
-import { Coll } from "./layout.js";
+import { Coll, Inline } from "./layout.js";
 import { copyBytes } from "./memory.js";
 import { accumulate, combine } from "./reduce.js";
 import { elementsPerPair, isLocOp } from "./reduce-loc.js";
