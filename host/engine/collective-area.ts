@@ -1,11 +1,12 @@
 import { ErrorCode } from "../abi.js";
 import { agree, mismatch, type Reduction, sameCall, sameReduction, sameRoot } from "./agreement.js";
 import type { Communicator } from "./comms.js";
-import { type Doorbells, NOT_RESTING, type Waiter } from "./doorbell.js";
+import type { Doorbells, Waiter } from "./doorbell.js";
 import { MpiError } from "./errors.js";
 import { COLLECTIVE_CALLS, Coll, Inline, type Layout, MAX_CONTEXTS } from "./layout.js";
 import type { Liveness } from "./liveness.js";
 import { type ByteViews, copyBytes, type LinearMemory } from "./memory.js";
+import { CALL_BITS, CALL_MASK, SEQ_MASK, StageWaits, tagged } from "./stage-waits.js";
 
 export type CollectiveCall = (typeof COLLECTIVE_CALLS)[number];
 
@@ -39,45 +40,8 @@ export interface Args {
   element?: number;
 }
 
-/**
- * The ENTERED word holds the collective's number and its call together, so that a peer reads
- * both at once even while the owner moves on to its next collective. Numbers wrap at 2^27 and
- * are compared modulo that.
- */
-const CALL_BITS = 5;
-const CALL_MASK = (1 << CALL_BITS) - 1;
-const SEQ_MASK = (1 << (32 - CALL_BITS)) - 1;
-
-/** Whether stage number `value` has reached `seq` (modulo 2^27, within half the range). */
-function reached(value: number, seq: number): boolean {
-  return ((value - seq) & SEQ_MASK) < 1 << (31 - CALL_BITS);
-}
-
-/** Collective `seq`'s number and call in one word (ENTERED, an inline slot's SEQ). */
-function tagged(seq: number, call: CollectiveCall): number {
-  return (seq << CALL_BITS) | (CALL_INDEX.get(call) as number);
-}
-
-/** The later of two collective numbers (modulo 2^27, within half the range). */
-export function laterSeq(a: number, b: number): number {
-  return reached(a, b) ? a : b;
-}
-
-/** Word indices in the control memory that show one stage of one peer, and their shift. */
-class StageWords {
-  first = 0;
-  second = 0;
-  third = 0;
-  shift = 0;
-}
-
-/** The WATCH value of a rank that polls collective stage words instead of its doorbell. */
-const WATCH_STAGES = -2;
-
 /** Inline data limit when ranks have their own cores. */
 const DEDICATED_INLINE = 240;
-
-const CALL_INDEX: ReadonlyMap<string, number> = new Map(COLLECTIVE_CALLS.map((c, i) => [c, i]));
 
 /**
  * A communicator's collective area, as one rank uses it: every rank publishes its arguments
@@ -96,9 +60,11 @@ export class CollectiveArea {
   readonly ctrlViews: ByteViews;
   /** Bytes of data an inline slot holds. */
   readonly inlineData: number;
+  readonly #waits: StageWaits;
 
   constructor(parts: CollectiveParts) {
     this.p = parts;
+    this.#waits = new StageWaits(parts);
     this.ctrlViews = { u8: new Uint8Array(parts.ctrl.buffer), i32: parts.ctrl };
     // With a core each, a small collective's extra copy through the slot costs more than the
     // round it saves above a few hundred bytes; when ranks share cores every round is a
@@ -153,49 +119,8 @@ export class CollectiveArea {
     if (this.p.oversubscribed) return this.#entered(comm, call, seq);
     this.#seq[comm.area] = seq;
     Atomics.store(this.p.ctrl, (slot >> 2) + Inline.SEQ, tagged(seq, call));
-    this.#wakePeers(comm);
+    this.#waits.wakePeers(comm);
     return seq;
-  }
-
-  /**
-   * Where world rank `world` says it has reached a stage of collective `seq` on `area`: for
-   * ENTERED, the SEQ word of its inline slot for `seq` and its record's ENTERED word (an
-   * inline collective says so in its slot, any other in ENTERED), the one the caller expects
-   * (`inline`) first, then its other slot's SEQ word (it may have gone on); for another stage,
-   * that word of its record (three times). A wait spins on the first only.
-   */
-  #stageWords(area: number, world: number, word: number, seq: number, inline: boolean): StageWords {
-    const { layout } = this.p;
-    const w = this.#words;
-    const record = (layout.coll(area, world) >> 2) + word;
-    if (word === Coll.ENTERED) {
-      const slot = (layout.collInline(area, world, seq & 1) >> 2) + Inline.SEQ;
-      const slotFirst = inline && !this.p.oversubscribed; // as #enteredInline writes
-      w.first = slotFirst ? slot : record;
-      w.second = slotFirst ? record : slot;
-      w.third = (layout.collInline(area, world, (seq + 1) & 1) >> 2) + Inline.SEQ;
-      w.shift = CALL_BITS;
-    } else {
-      w.first = record;
-      w.second = record;
-      w.third = record;
-      w.shift = 0;
-    }
-    return w;
-  }
-
-  /** Reused by #stageWords: one wait at a time. */
-  readonly #words = new StageWords();
-
-  /** The first of `w`'s words that shows collective `seq` reached, or undefined. */
-  #reachedNow(w: StageWords, seq: number): number | undefined {
-    const ctrl = this.p.ctrl;
-    const first = Atomics.load(ctrl, w.first);
-    if (reached(first >>> w.shift, seq)) return first;
-    const second = Atomics.load(ctrl, w.second);
-    if (reached(second >>> w.shift, seq)) return second;
-    const third = Atomics.load(ctrl, w.third);
-    return reached(third >>> w.shift, seq) ? third : undefined;
   }
 
   /** Publishes a few i32 words through this rank's inline slot (the agreement that makes
@@ -258,15 +183,7 @@ export class CollectiveArea {
   stage(comm: Communicator, word: number, seq: number): void {
     const p = this.p;
     Atomics.store(p.ctrl, (p.layout.coll(comm.area, p.rank) >> 2) + word, seq);
-    this.#wakePeers(comm);
-  }
-
-  /** Rings every peer that waits on its doorbell rather than polling stage words. */
-  #wakePeers(comm: Communicator): void {
-    const p = this.p;
-    for (const world of comm.worldRanks) {
-      if (world !== p.rank) p.bells.ringUnlessWatching(world, WATCH_STAGES);
-    }
+    this.#waits.wakePeers(comm);
   }
 
   /** Says this rank is done reading, then waits until every peer is done with its buffers. */
@@ -288,8 +205,9 @@ export class CollectiveArea {
   }
 
   /**
-   * Waits until communicator rank `peer` has reached `word`'s stage of collective `seq`;
-   * `inline`: the peer is expected to enter it through its inline slot.
+   * Waits until communicator rank `peer` has reached `word`'s stage of collective `seq`
+   * (`inline`: the peer is expected to enter it through its inline slot) and, for ENTERED,
+   * checks the call it entered; returns its record.
    */
   awaitRank(
     comm: Communicator,
@@ -300,52 +218,9 @@ export class CollectiveArea {
     checkCall = true,
     inline = false,
   ): number {
-    const p = this.p;
-    const world = comm.worldRanks[peer] as number;
-    const w = this.#stageWords(comm.area, world, word, seq, inline);
-    let found = this.#reachedNow(w, seq);
-    if (found === undefined) {
-      // Poll the peer's stage words themselves (stagers then need not ring this rank); watch
-      // the doorbell only to sleep.
-      const waiter = p.waiter;
-      let restingSince = NOT_RESTING;
-      for (;;) {
-        // Once resting, the doorbell stays watched (see Liveness.resting).
-        if (restingSince === NOT_RESTING) waiter.watchRing(WATCH_STAGES);
-        found = this.#spinOn(w, seq);
-        if (found !== undefined) break;
-        waiter.watchDoorbell();
-        const seen = waiter.current();
-        const ended = p.live.ended(world);
-        found = this.#reachedNow(w, seq);
-        if (found !== undefined) break;
-        if (ended) {
-          throw new MpiError(
-            ErrorCode.ERR_PROC_FAILED,
-            `rank ${peer} ended without calling ${call} (collective #${seq} on ${comm.name})`,
-          );
-        }
-        const site = { call, peer, sending: false, tag: seq, comm: comm.handle };
-        restingSince = p.live.resting(site, seen, restingSince);
-        waiter.rest(seen, restingSince);
-      }
-      if (restingSince !== NOT_RESTING) p.live.unblocked();
-    }
+    const found = this.#waits.awaitStage(comm, peer, word, seq, call, inline);
     if (word === Coll.ENTERED && checkCall) this.#sameCall(comm, found, peer, call);
-    return p.layout.coll(comm.area, world) >> 2;
-  }
-
-  /** Spins until `w`'s first word shows `seq` reached (that word) or the spin runs out. */
-  #spinOn(w: StageWords, seq: number): number | undefined {
-    const ctrl = this.p.ctrl;
-    const at = w.first;
-    const shift = w.shift;
-    for (let i = this.p.waiter.spins; i > 0; i--) {
-      const value = Atomics.load(ctrl, at);
-      if (reached(value >>> shift, seq)) return value;
-      if ((i & 4095) === 0) this.p.live.checkJob();
-    }
-    return undefined;
+    return this.record(comm, peer);
   }
 
   /** Byte offset of communicator rank `peer`'s inline slot for collective `seq`. */
@@ -367,7 +242,7 @@ export class CollectiveArea {
 
   // ---- checks: every rank must make the same call with agreeing arguments ----------------
 
-  /** Checks the call a peer entered, read from the word that showed its entry (#stageWords). */
+  /** Checks the call a peer entered, read from the word that showed its entry (awaitStage). */
   #sameCall(comm: Communicator, entered: number, peer: number, call: CollectiveCall): void {
     const seq = this.#seq[comm.area] as number;
     // A peer already past this collective (possible after a Barrier) entered it correctly.

@@ -1,8 +1,9 @@
 import { Comm, ErrorCode, UNDEFINED } from "../abi.js";
-import { type CollectiveArea, type CollectiveCall, laterSeq } from "./collective-area.js";
+import type { CollectiveArea, CollectiveCall } from "./collective-area.js";
 import { type Communicator, type Communicators, GENERATION_MASK } from "./comms.js";
 import { MpiError } from "./errors.js";
 import { Coll, MAX_CONTEXTS } from "./layout.js";
+import { laterSeq } from "./stage-waits.js";
 
 /** Words each rank publishes in the first round of making communicators. */
 export const Proposal = { COLOR: 0, KEY: 1, FREE: 2, WORDS: 2 + MAX_CONTEXTS / 32 } as const;

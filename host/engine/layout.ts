@@ -56,7 +56,7 @@ export const RankState = {
 
 /**
  * The collectives, as named in errors (the kernel API's spelling): the data collectives, then
- * the communicator calls, which agree through the same area. At most 32 (see collective-area.ts).
+ * the communicator calls, which agree through the same area. At most 32 (see stage-waits.ts).
  */
 export const COLLECTIVE_CALLS = [
   "Barrier",
@@ -158,7 +158,7 @@ export const Slot = { FREE: 0, PENDING: 1, DONE: 2 } as const;
  */
 export const Coll = {
   /** Arguments published: peers may read them and the buffers they point to. Holds the
-   * collective's number and the call's index together (see collectives.ts). */
+   * collective's number and the call's index together (see stage-waits.ts). */
   ENTERED: 0,
   /** Middle of two-phase algorithms: this rank's share is written. */
   MID: 1,
