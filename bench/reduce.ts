@@ -1,5 +1,5 @@
 // Reduction kernels: does dst[i] += src[i] on doubles run faster as the JS typed-array loops
-// of host/engine/reduce.ts or as a Wasm SIMD loop (f64x2.add)? A Wasm function sees one
+// of host/engine/reduce-lanes.ts or as a Wasm SIMD loop (f64x2.add)? A Wasm function sees one
 // memory, while a collective combines operands that sit in two ranks' memories, so the Wasm
 // variants are measured both as a lower bound (both arrays already in one memory) and with
 // the copy a collective would have to make first.
