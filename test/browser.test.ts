@@ -336,7 +336,15 @@ if (!chromiumFound()) {
       const at = (await tip.locator(".call").textContent()) ?? "";
       walked.push(at);
       if (at === "send on rank 0") break;
+      // The tip is redrawn in the next animation frame: wait for it to show another call (its
+      // start time differs from the last one's) before reading it.
+      const shown = (await tip.textContent()) ?? "";
       await page.keyboard.press("ArrowRight");
+      await page.waitForFunction(
+        (last) => document.querySelector("#timeline .timeline-tip")?.textContent !== last,
+        shown,
+        { timeout: 5000 },
+      );
     }
     assert.is(walked.at(-1), "send on rank 0", `the calls walked: ${walked.join(", ")}`);
     const terms = await tip.locator("dt").allTextContents();
