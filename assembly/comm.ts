@@ -474,27 +474,27 @@ export class Comm {
 
   /** Broadcasts the root's value; every rank gets a copy. */
   bcast<T>(obj: T, root: i32 = 0): T {
-    return bcastObject<T>(this, obj, root);
+    return bcastObject<T>(this, obj, root, this.rankFor("bcast"));
   }
 
   /** Rank i gets the root's objs[i] (objs is read at the root only). */
   scatter<T>(objs: Array<T> | null, root: i32 = 0): T {
-    return scatterObject<T>(this, objs, root);
+    return scatterObject<T>(this, objs, root, this.rankFor("scatter"), this.sizeFor("scatter"));
   }
 
   /** The root gets every rank's value in rank order; the other ranks get null. */
   gather<T>(obj: T, root: i32 = 0): Array<T> | null {
-    return gatherObject<T>(this, obj, root);
+    return gatherObject<T>(this, obj, root, this.rankFor("gather"), this.sizeFor("gather"));
   }
 
   /** Every rank gets every rank's value, in rank order. */
   allgather<T>(obj: T): Array<T> {
-    return allgatherObject<T>(this, obj);
+    return allgatherObject<T>(this, obj, this.sizeFor("allgather"));
   }
 
   /** objs[j] goes to rank j; the i-th value returned comes from rank i. */
   alltoall<T>(objs: Array<T>): Array<T> {
-    return alltoallObject<T>(this, objs);
+    return alltoallObject<T>(this, objs, this.sizeFor("alltoall"));
   }
 
   /** Combines every rank's number with `op`; the root gets the result, the others T's zero. */

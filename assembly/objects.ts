@@ -113,8 +113,8 @@ function unpack<T>(call: string, at: usize, lengths: Int32Array, offsets: Int32A
 }
 
 /** The root's value, on every rank. */
-export function bcastObject<T>(comm: Comm, obj: T, root: i32): T {
-  const data = comm.Get_rank() == root ? encode<T>(obj) : null;
+export function bcastObject<T>(comm: Comm, obj: T, root: i32, rank: i32): T {
+  const data = rank == root ? encode<T>(obj) : null;
   store<i32>(lengthCell, data != null ? data.byteLength : 0);
   check("bcast", abi.bcast(lengthCell, 1, INT32_CODE, root, comm.handle));
   const bytes = load<i32>(lengthCell);
@@ -124,10 +124,15 @@ export function bcastObject<T>(comm: Comm, obj: T, root: i32): T {
 }
 
 /** Rank i gets the root's objs[i]. */
-export function scatterObject<T>(comm: Comm, objs: Array<T> | null, root: i32): T {
-  const size = comm.Get_size();
+export function scatterObject<T>(
+  comm: Comm,
+  objs: Array<T> | null,
+  root: i32,
+  rank: i32,
+  size: i32,
+): T {
   let packed: Packed | null = null;
-  if (comm.Get_rank() == root) {
+  if (rank == root) {
     if (objs == null) fail("scatter", "objs is null at the root");
     const values = changetype<Array<T>>(objs);
     if (values.length != size)
@@ -168,10 +173,16 @@ export function scatterObject<T>(comm: Comm, objs: Array<T> | null, root: i32): 
 }
 
 /** Every rank's value, in rank order, at the root; null elsewhere. */
-export function gatherObject<T>(comm: Comm, obj: T, root: i32): Array<T> | null {
+export function gatherObject<T>(
+  comm: Comm,
+  obj: T,
+  root: i32,
+  rank: i32,
+  size: i32,
+): Array<T> | null {
   const data = encode<T>(obj);
   store<i32>(lengthCell, data.byteLength);
-  if (comm.Get_rank() != root) {
+  if (rank != root) {
     // Off the root the receive side is ignored: no buffers, as for Gather with recvbuf null.
     check("gather", abi.gather(lengthCell, 1, INT32_CODE, 0, 0, INT32_CODE, root, comm.handle));
     check(
@@ -190,7 +201,7 @@ export function gatherObject<T>(comm: Comm, obj: T, root: i32): Array<T> | null 
     );
     return null;
   }
-  const lengths = new Int32Array(comm.Get_size());
+  const lengths = new Int32Array(size);
   check(
     "gather",
     abi.gather(lengthCell, 1, INT32_CODE, lengths.dataStart, 1, INT32_CODE, root, comm.handle),
@@ -215,10 +226,10 @@ export function gatherObject<T>(comm: Comm, obj: T, root: i32): Array<T> | null 
 }
 
 /** Every rank's value, in rank order, on every rank. */
-export function allgatherObject<T>(comm: Comm, obj: T): Array<T> {
+export function allgatherObject<T>(comm: Comm, obj: T, size: i32): Array<T> {
   const data = encode<T>(obj);
   store<i32>(lengthCell, data.byteLength);
-  const lengths = new Int32Array(comm.Get_size());
+  const lengths = new Int32Array(size);
   check(
     "allgather",
     abi.allgather(lengthCell, 1, INT32_CODE, lengths.dataStart, 1, INT32_CODE, comm.handle),
@@ -242,8 +253,7 @@ export function allgatherObject<T>(comm: Comm, obj: T): Array<T> {
 }
 
 /** objs[j] goes to rank j; the result's i-th value comes from rank i. */
-export function alltoallObject<T>(comm: Comm, objs: Array<T>): Array<T> {
-  const size = comm.Get_size();
+export function alltoallObject<T>(comm: Comm, objs: Array<T>, size: i32): Array<T> {
   if (objs.length != size) fail("alltoall", `${objs.length} values for ${size} ranks`);
   const packed = Packed.of<T>("alltoall", objs);
   const lengths = new Int32Array(size);

@@ -72,6 +72,12 @@ const cases: Case[] = [
   { how: "bad-comm", np: 1, exitCode: 1, line: /^rank 0: Send: invalid communicator handle 77$/ },
   { how: "comm-null", np: 1, exitCode: 1, line: /^rank 0: Send: the communicator is COMM_NULL$/ },
   {
+    how: "comm-null-object",
+    np: 1,
+    exitCode: 1,
+    line: /^rank 0: gather: the communicator is COMM_NULL$/,
+  },
+  {
     how: "truncate",
     np: 2,
     exitCode: 1,

@@ -66,6 +66,8 @@ if (how == "trap") {
   check("Send", abi.send(0, 0, MPI.BYTE.code, 0, 0, 77));
 } else if (how == "comm-null") {
   MPI.COMM_NULL.Send(new Int32Array(1), 0, 0);
+} else if (how == "comm-null-object") {
+  MPI.COMM_NULL.gather<string>("x");
 } else if (how == "truncate") {
   if (rank == 0) comm.Send(new Float64Array(100), last, 1);
   if (rank == last) comm.Recv(new Float64Array(10), 0, 1);
