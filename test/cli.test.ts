@@ -1,4 +1,5 @@
 /** The wasmpi command as a user types it. */
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,20 @@ test("--help and --version", async () => {
   const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as { version: string };
   assert.is(version.stdout, `wasmpi ${pkg.version}\n`);
   assert.is(version.code, 0);
+});
+
+test("the command runs as npx runs it: the package's bin is executable, with its #! line", async () => {
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as {
+    version: string;
+    bin: { wasmpi: string };
+  };
+  const bin = join(root, pkg.bin.wasmpi);
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(bin, ["--version"], { timeout: 20_000 }, (error, out) =>
+      error ? reject(new Error(`${bin} --version: ${error.message}`)) : resolve(out),
+    );
+  });
+  assert.is(stdout, `wasmpi ${pkg.version}\n`);
 });
 
 const usageErrors: [string[], RegExp][] = [
