@@ -7,6 +7,7 @@
 // Every rank decodes, the root of bcast too, so that every rank gets a value of its own, as
 // mpi4py's unpickling gives.
 import * as abi from "./bindings";
+import { datatypeOf } from "./buffers";
 import { Comm } from "./comm";
 import { check, fail } from "./errors";
 import { decode, encode } from "./serialize";
@@ -294,12 +295,7 @@ export function alltoallObject<T>(comm: Comm, objs: Array<T>, size: i32): Array<
  *  counts the true values instead of wrapping at 256 as a byte would. */
 function numberDatatype<T>(): i32 {
   if (isBoolean<T>()) return INT32_CODE;
-  if (isFloat<T>()) return sizeof<T>() == 4 ? 10 : 11;
-  if (isInteger<T>()) {
-    const size = sizeof<T>();
-    const base = size == 1 ? 2 : size == 2 ? 4 : size == 4 ? 6 : 8;
-    return isSigned<T>() ? base : base + 1;
-  }
+  if (isFloat<T>() || isInteger<T>()) return datatypeOf<StaticArray<T>>();
   ERROR(
     "wasmpi: reduce, allreduce, scan and exscan combine numbers (bool, integers, floats); combine arrays element-wise with Reduce, Allreduce, Scan or Exscan",
   );
