@@ -10,22 +10,21 @@ import { cli, examplePath, kernelPath, root } from "./helpers.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "wasmpi-cli-"));
 const lines = (text: string): string[] => text.replace(/\n$/, "").split("\n");
+const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as {
+  version: string;
+  bin: { wasmpi: string };
+};
 
 test("--help and --version", async () => {
   const help = await cli(["--help"]);
   assert.is(help.code, 0);
   assert.match(help.stdout, /^Usage: wasmpi run \[options\]/);
   const version = await cli(["--version"]);
-  const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as { version: string };
   assert.is(version.stdout, `wasmpi ${pkg.version}\n`);
   assert.is(version.code, 0);
 });
 
 test("the command runs as npx runs it: the package's bin is executable, with its #! line", async () => {
-  const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as {
-    version: string;
-    bin: { wasmpi: string };
-  };
   const bin = join(root, pkg.bin.wasmpi);
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(bin, ["--version"], { timeout: 20_000 }, (error, out) =>
