@@ -56,6 +56,8 @@ export class CollectiveArea {
   readonly p: CollectiveParts;
   /** Collectives started per context: the stage numbers. */
   readonly #seq = new Int32Array(MAX_CONTEXTS);
+  /** Per context, the latest collective every peer is known to have entered, or -1. */
+  readonly #allEntered = new Int32Array(MAX_CONTEXTS).fill(-1);
   /** The control memory (where the inline slots are) as views. */
   readonly ctrlViews: ByteViews;
   /** Bytes of data an inline slot holds. */
@@ -146,9 +148,12 @@ export class CollectiveArea {
    * seq's parity), then writes the slot's header; returns the slot's byte offset.
    */
   #claimSlot(comm: Communicator, call: CollectiveCall, seq: number, args: Args, bytes: number) {
-    for (let i = 1; i < comm.size; i++) {
-      const peer = (comm.rank + i) % comm.size;
-      this.awaitRank(comm, peer, Coll.ENTERED, (seq - 1) & SEQ_MASK, call, false);
+    const previous = (seq - 1) & SEQ_MASK;
+    if (this.#allEntered[comm.area] !== previous) {
+      for (let i = 1; i < comm.size; i++) {
+        const peer = (comm.rank + i) % comm.size;
+        this.awaitRank(comm, peer, Coll.ENTERED, previous, call, false);
+      }
     }
     const slot = this.inline(comm, comm.rank, seq);
     const h = slot >> 2;
@@ -172,6 +177,7 @@ export class CollectiveArea {
    * still in the area's previous communicator checks the call its ENTERED word names.
    */
   restart(comm: Communicator, seq: number, call: CollectiveCall): void {
+    this.#allEntered[comm.area] = -1; // learnt of the area's previous members
     if (seq === this.#seq[comm.area]) return;
     const r = this.p.layout.coll(comm.area, this.p.rank) >> 2;
     Atomics.store(this.p.ctrl, r + Coll.MID, seq);
@@ -202,6 +208,8 @@ export class CollectiveArea {
   ): void {
     for (let i = 1; i < comm.size; i++)
       this.awaitRank(comm, (comm.rank + i) % comm.size, word, seq, call, true, inline);
+    // Any stage of `seq` follows its entry: the next inline collective need not check again.
+    this.#allEntered[comm.area] = seq;
   }
 
   /**

@@ -17,9 +17,12 @@ export class Reductions {
   readonly #a: CollectiveArea;
   /** Results that cannot be written in place while peers still read. */
   #scratch = new ArrayBuffer(1024);
+  /** The control memory's buffer: `Int32Array#buffer` is a call into the runtime (~25 ns). */
+  readonly #ctrl: ArrayBufferLike;
 
   constructor(area: CollectiveArea) {
     this.#a = area;
+    this.#ctrl = area.p.ctrl.buffer;
   }
 
   reduce(
@@ -178,7 +181,7 @@ export class Reductions {
     datatype: number,
     op: number,
   ): void {
-    const ctrl = this.#a.p.ctrl.buffer;
+    const ctrl = this.#ctrl;
     const dst = this.#a.p.memory.buffer;
     const operand = (j: number): number => this.#a.inline(comm, j, seq) + Inline.DATA;
     if (end === 1) {
