@@ -86,7 +86,7 @@ export class Comm {
 
   /** Sends a buffer; returns when it may be reused. */
   Send<B>(buf: B, dest: i32, tag: i32 = 0): void {
-    check("Send", abi.send(dataOf(buf), buf.length, datatypeOf<B>(), dest, tag, this.handle));
+    check("Send", abi.send(dataOf(buf), lengthOf(buf), datatypeOf<B>(), dest, tag, this.handle));
   }
 
   /** Receives into a buffer that holds at least the message. */
@@ -100,7 +100,7 @@ export class Comm {
       "Recv",
       abi.recv(
         dataOf(buf),
-        buf.length,
+        lengthOf(buf),
         datatypeOf<B>(),
         source,
         tag,
@@ -124,12 +124,12 @@ export class Comm {
       "Sendrecv",
       abi.sendrecv(
         dataOf(sendbuf),
-        sendbuf.length,
+        lengthOf(sendbuf),
         datatypeOf<B>(),
         dest,
         sendtag,
         dataOf(recvbuf),
-        recvbuf.length,
+        lengthOf(recvbuf),
         datatypeOf<B>(),
         source,
         recvtag,
@@ -144,7 +144,7 @@ export class Comm {
     const out = memory.data(4);
     check(
       "Isend",
-      abi.isend(dataOf(buf), buf.length, datatypeOf<B>(), dest, tag, this.handle, out),
+      abi.isend(dataOf(buf), lengthOf(buf), datatypeOf<B>(), dest, tag, this.handle, out),
     );
     return new Request(load<i32>(out), changetype<usize>(buf));
   }
@@ -157,7 +157,7 @@ export class Comm {
     const out = memory.data(4);
     check(
       "Irecv",
-      abi.irecv(dataOf(buf), buf.length, datatypeOf<B>(), source, tag, this.handle, out),
+      abi.irecv(dataOf(buf), lengthOf(buf), datatypeOf<B>(), source, tag, this.handle, out),
     );
     return new Request(load<i32>(out), changetype<usize>(buf));
   }
