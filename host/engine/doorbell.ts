@@ -124,26 +124,36 @@ export class Waiter {
     return false;
   }
 
+  /** Whether waits may yield the CPU (ranks outnumber cores and the runtime can yield). */
+  get canYield(): boolean {
+    return this.#yieldCpu !== null;
+  }
+
   /**
    * After a spin ran out. For the first YIELD_MS of a wait (`since`, from performance.now()),
    * yields the CPU once if it can and returns, so that the caller spins again; later, sleeps.
    */
   rest(seen: number, since: number): void {
-    if (this.#yieldCpu !== null) {
-      const now = performance.now();
-      if (now - since < YIELD_MS && now >= this.#sleepUntil) {
-        this.#yieldCpu();
-        const back = performance.now();
-        if (back - now <= LONG_YIELD_MS) {
-          this.#longYields = 0;
-        } else if (++this.#longYields === LONG_YIELDS) {
-          this.#longYields = 0;
-          this.#sleepUntil = back + YIELD_BACKOFF_MS;
-        }
-        return;
-      }
+    if (!this.yieldTurn(since)) this.sleep(seen);
+  }
+
+  /**
+   * Yields the CPU once if it can and the wait, yielding since `since` (performance.now()),
+   * has not yielded for YIELD_MS yet: true if it yielded, false when the wait should sleep.
+   */
+  yieldTurn(since: number): boolean {
+    if (this.#yieldCpu === null) return false;
+    const now = performance.now();
+    if (now - since >= YIELD_MS || now < this.#sleepUntil) return false;
+    this.#yieldCpu();
+    const back = performance.now();
+    if (back - now <= LONG_YIELD_MS) {
+      this.#longYields = 0;
+    } else if (++this.#longYields === LONG_YIELDS) {
+      this.#longYields = 0;
+      this.#sleepUntil = back + YIELD_BACKOFF_MS;
     }
-    this.sleep(seen);
+    return true;
   }
 
   /** Long yields in a row, and until when waits sleep at once instead of yielding. */

@@ -90,33 +90,44 @@ export class StageWaits {
     const world = comm.worldRanks[peer] as number;
     const w = this.#stageWords(comm.area, world, word, seq, inline);
     let found = this.#reachedNow(w, seq);
-    if (found === undefined) {
-      // Poll the peer's stage words themselves (stagers then need not ring this rank); watch
-      // the doorbell only to sleep.
-      const waiter = p.waiter;
-      let restingSince = NOT_RESTING;
-      for (;;) {
-        // Once resting, the doorbell stays watched (see Liveness.resting).
-        if (restingSince === NOT_RESTING) waiter.watchRing(WATCH_STAGES);
-        found = this.#spinOn(w, seq);
-        if (found !== undefined) break;
-        waiter.watchDoorbell();
-        const seen = waiter.current();
-        const ended = p.live.ended(world);
-        found = this.#reachedNow(w, seq);
-        if (found !== undefined) break;
-        if (ended) {
-          throw new MpiError(
-            ErrorCode.ERR_PROC_FAILED,
-            `rank ${peer} ended without calling ${call} (collective #${seq} on ${comm.name})`,
-          );
-        }
-        const site = { call, peer, sending: false, tag: seq, comm: comm.handle };
-        restingSince = p.live.resting(site, seen, restingSince);
-        waiter.rest(seen, restingSince);
-      }
-      if (restingSince !== NOT_RESTING) p.live.unblocked();
+    if (found !== undefined) return found;
+    // Poll the peer's stage words themselves (stagers then need not ring this rank); watch
+    // the doorbell only to sleep.
+    const waiter = p.waiter;
+    waiter.watchRing(WATCH_STAGES);
+    found = this.#spinOn(w, seq);
+    // Where ranks share cores, a wait first yields the core between spins and keeps polling:
+    // ringing a rank that yields costs its peers a cache miss each, for nothing, since the
+    // rank looks at the stage words whenever it runs. It counts as running, not resting, for
+    // the deadlock detection.
+    let yieldingSince = NOT_RESTING;
+    while (found === undefined && waiter.canYield && !p.live.ended(world)) {
+      if (yieldingSince === NOT_RESTING) yieldingSince = performance.now();
+      if (!waiter.yieldTurn(yieldingSince)) break;
+      found = this.#spinOn(w, seq);
     }
+    if (found !== undefined) return found;
+    let restingSince = NOT_RESTING;
+    for (;;) {
+      // Once resting, the doorbell stays watched (see Liveness.resting).
+      waiter.watchDoorbell();
+      const seen = waiter.current();
+      const ended = p.live.ended(world);
+      found = this.#reachedNow(w, seq);
+      if (found !== undefined) break;
+      if (ended) {
+        throw new MpiError(
+          ErrorCode.ERR_PROC_FAILED,
+          `rank ${peer} ended without calling ${call} (collective #${seq} on ${comm.name})`,
+        );
+      }
+      const site = { call, peer, sending: false, tag: seq, comm: comm.handle };
+      restingSince = p.live.resting(site, seen, restingSince);
+      waiter.sleep(seen);
+      found = this.#spinOn(w, seq);
+      if (found !== undefined) break;
+    }
+    if (restingSince !== NOT_RESTING) p.live.unblocked();
     return found;
   }
 
