@@ -93,6 +93,7 @@ export class Inbox {
     const reader = this.#d.readers[src] as RingReader;
     const post = this.#posted.block(src);
     let posted = false;
+    let yieldingSince = NOT_RESTING;
     let restingSince = NOT_RESTING;
     for (;;) {
       if (!posted) {
@@ -118,6 +119,14 @@ export class Inbox {
         continue;
       }
       if (this.#spinOn(reader, post)) continue;
+      // Where ranks share cores, yield first and keep watching the ring (as stage-waits.ts).
+      if (restingSince === NOT_RESTING && waiter.canYield && !this.#live.ended(src)) {
+        if (yieldingSince === NOT_RESTING) {
+          this.#d.flush();
+          yieldingSince = performance.now();
+        }
+        if (waiter.yieldTurn(yieldingSince)) continue;
+      }
       waiter.watchDoorbell();
       const seen = waiter.current();
       // Whether the sender has ended is read before the last look: all it sent before it
@@ -130,7 +139,7 @@ export class Inbox {
         posted = false;
         continue;
       }
-      restingSince = this.rest(site, seen, restingSince);
+      restingSince = this.rest(site, seen, restingSince, yieldingSince !== NOT_RESTING);
     }
     if (restingSince !== NOT_RESTING) this.#live.unblocked();
   }
@@ -359,10 +368,11 @@ export class Inbox {
    * their ring space back, say where this rank waits (Liveness.resting) and rest. Takes and
    * returns the time the wait began to rest.
    */
-  rest(site: WaitSite, seen: number, since: number): number {
+  rest(site: WaitSite, seen: number, since: number, yielded = false): number {
     this.#d.flush();
     const resting = this.#live.resting(site, seen, since);
-    this.#p.waiter.rest(seen, resting);
+    if (yielded) this.#p.waiter.sleep(seen);
+    else this.#p.waiter.rest(seen, resting);
     return resting;
   }
 
