@@ -107,6 +107,14 @@ export class CollectiveArea {
     return this.#entered(comm, call, seq);
   }
 
+  /**
+   * Enters the next collective on `comm` without arguments (Barrier, Free): the record keeps an
+   * earlier collective's, which no peer reads, since each checks the call first.
+   */
+  enterBare(comm: Communicator, call: CollectiveCall): number {
+    return this.#entered(comm, call, ((this.#seq[comm.area] as number) + 1) & SEQ_MASK);
+  }
+
   #entered(comm: Communicator, call: CollectiveCall, seq: number): number {
     this.#seq[comm.area] = seq;
     this.stage(comm, Coll.ENTERED, tagged(seq, call));

@@ -18,7 +18,7 @@ export class Collectives {
   }
 
   barrier(comm: Communicator): void {
-    const seq = this.#a.enter(comm, "Barrier", {});
+    const seq = this.#a.enterBare(comm, "Barrier");
     this.#a.awaitAll(comm, Coll.ENTERED, seq, "Barrier");
   }
 

@@ -110,7 +110,7 @@ export class CommCreation {
   /** Frees a communicator made by split or dup, once every member has called Free. */
   free(comm: Communicator): void {
     checkFreeable(comm);
-    const seq = this.#area.enter(comm, "Free", {});
+    const seq = this.#area.enterBare(comm, "Free");
     this.#area.awaitAll(comm, Coll.ENTERED, seq, "Free");
     this.#comms.free(comm);
   }
