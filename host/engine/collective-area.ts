@@ -83,7 +83,7 @@ export class CollectiveArea {
    */
   enter(comm: Communicator, call: CollectiveCall, args: Args, inline = -1, bytes = 0): number {
     const { ctrl } = this.p;
-    const seq = ((this.#seq[comm.area] as number) + 1) & SEQ_MASK;
+    const seq = this.#next(comm);
     if (inline >= 0) {
       const slot = this.#claimSlot(comm, call, seq, args, bytes);
       copyBytes(this.p.memory, inline, this.ctrlViews, slot + Inline.DATA, bytes);
@@ -112,7 +112,12 @@ export class CollectiveArea {
    * earlier collective's, which no peer reads, since each checks the call first.
    */
   enterBare(comm: Communicator, call: CollectiveCall): number {
-    return this.#entered(comm, call, ((this.#seq[comm.area] as number) + 1) & SEQ_MASK);
+    return this.#entered(comm, call, this.#next(comm));
+  }
+
+  /** The number the next collective on `comm` will have. */
+  #next(comm: Communicator): number {
+    return ((this.#seq[comm.area] as number) + 1) & SEQ_MASK;
   }
 
   #entered(comm: Communicator, call: CollectiveCall, seq: number): number {
@@ -136,7 +141,7 @@ export class CollectiveArea {
   /** Publishes a few i32 words through this rank's inline slot (the agreement that makes
    * communicators); peers read them with `inlineWords`. Returns the collective's number. */
   enterWords(comm: Communicator, call: CollectiveCall, words: Int32Array): number {
-    const seq = ((this.#seq[comm.area] as number) + 1) & SEQ_MASK;
+    const seq = this.#next(comm);
     const slot = this.#claimSlot(comm, call, seq, {}, words.length * 4);
     this.p.ctrl.set(words, (slot + Inline.DATA) >> 2);
     return this.#enteredInline(comm, call, seq, slot);
